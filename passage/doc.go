@@ -1,0 +1,86 @@
+// Package passage finds passages of text shared by two documents, or
+// repeated inside one, as exact token ranges.
+//
+// A document is a [Doc]: one hash per normalized token and the positional
+// word-shingle hashes of size [ShingleSize] built from them (the shingles
+// that also feed MinHash). Two passages match when their token hashes are
+// equal; all results are half-open token ranges, which callers map back to
+// byte offsets.
+//
+// # Fingerprints and the guarantee
+//
+// [Params.AppendFingerprints] selects fingerprints by robust winnowing
+// (S. Schleimer, D. S. Wilkerson and A. Aiken, "Winnowing: local algorithms
+// for document fingerprinting", SIGMOD 2003) over the shingle hashes with
+// window w = [Params.Window]. Every window of w consecutive shingles selects
+// its minimum, so any run of at least
+//
+//	G = w + k - 1   (k = ShingleSize, G = Params.MinWords)
+//
+// tokens shared by two documents contains a common window and yields a
+// common fingerprint hash; robust tie-breaking keeps a single fingerprint
+// per window on low-entropy text such as repeated words. [AppendSeeds]
+// joins two fingerprint lists by hash into [Seed] pairs and [Finder.Align]
+// turns them into passages; together they find every maximal common run of
+// at least G tokens (up to the per-hash cap [MaxPairsPerHash], only reached
+// on highly repetitive text). Runs shorter than G tokens are never
+// reported.
+//
+// [Finder.Repeats] finds the passages repeated inside one document without
+// fingerprints: it indexes every shingle position by hash and compares each
+// position with the earlier ones holding the same hash (at most
+// [MaxOccurrences] of them, which bounds the work on periodic text).
+//
+// # Runs, bridging and trimming
+//
+// A run is a maximal sequence of equal token hashes along one diagonal (a
+// fixed offset between the two sides). Runs of at least G tokens are
+// chained in order of their A then B start: a run extends a chain when it
+// starts after the chain's last run on both sides, ends after the chain on
+// both sides, and, once the part of it overlapping the chain is dropped, is
+// separated from the chain by at most [Params.MaxGap] tokens on each side.
+// The runs of a chain may lie on different diagonals, so an insertion,
+// deletion or substitution of up to MaxGap tokens is bridged: a block
+// copied with a three-token line inserted in one copy is ONE passage whose
+// range on the side having the line includes it (its two ranges then
+// differ in length). Among several chains a run can extend, it extends the
+// one with the smallest total gap; otherwise it starts a new chain. A
+// passage is the span of a chain on each side. A negative MaxGap disables
+// bridging: every passage is then exactly one maximal run.
+//
+// Chaining is order-free in the sense that reordered paragraphs are each
+// found, as separate passages. A passage both of whose ranges lie inside
+// the ranges of another passage (on the same side) is not reported, so
+// each maximal run is reported once, inside one passage or as its own.
+// Distinct maximal runs are all reported even when they overlap: periodic
+// text found inside a longer periodic block is reported once per shift by
+// the period. Passages are sorted by A.Start, then B.Start, A.End, B.End.
+//
+// Inside one document the copy A always comes before B and never overlaps
+// it (A.End <= B.Start), and each repeat is reported once, not also with
+// A and B swapped. A maximal run t[s:e] == t[s+d:e+d] longer than d
+// overlaps its own copy; it covers d-periodic text of R = e-s+d tokens
+// (for example "X X X", or a repeated paragraph followed by text starting
+// with the same words) and is trimmed to the two copies shifted by the
+// multiple D of d closest to R/2: t[s:s+m] and t[s+D:s+D+m] with
+// m = min(R-D, D) (the smaller D on ties). A paragraph repeated once and
+// followed by its first words gives the two whole paragraphs; "X X X"
+// gives the pairs (X₁, X₂) and (X₁, X₃); a periodic text gives its two
+// halves, plus a second passage when its length leaves tokens over. Copies
+// shorter than G after trimming are dropped. A run only joins a chain
+// whose B start it does not pass, so the copies of a bridged passage never
+// overlap either. A passage whose two ranges lie inside the text covered
+// by another passage (inside either of its ranges, or inside their span
+// when they are adjacent) is not reported, so sub-runs and shifted copies
+// of periodic text are omitted; of passages covering exactly the same
+// text, the first by position is kept.
+//
+// # Goroutine safety and buffers
+//
+// [Params] values and their methods are safe for concurrent use; the
+// Params methods Align and Repeats allocate scratch space on each call. A
+// [Finder] holds reusable scratch space and is not safe for concurrent use;
+// warm, it allocates nothing beyond growing the caller's dst. All Append
+// functions and methods append to the caller's slice and return it; no
+// function keeps a reference to its arguments.
+package passage

@@ -1,0 +1,311 @@
+package passage
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Finder finds passages with reusable scratch space. The zero value is
+// ready to use with the default [Params]; set Params before use to change
+// them. Once its scratch space has grown to the sizes of the documents seen,
+// its methods allocate only when the caller's dst must grow.
+//
+// A Finder is not safe for concurrent use; use one per goroutine. It keeps
+// no reference to the documents or slices passed to it.
+type Finder struct {
+	// Params configures the Finder's methods.
+	Params Params
+
+	keys   []uint64
+	runs   []run
+	chains []chain
+	active []int
+	cand   []Passage
+	iv     []interval
+	open   []interval
+	join   joinTable
+	ga, gb []int32
+
+	// Repeats.
+	slots   []uint64
+	vals    []int32
+	prev    []int32
+	lastEnd []int
+}
+
+// run is a maximal run of equal tokens: a[aS:aE] == b[bS:bE].
+type run struct {
+	aS, aE, bS, bE int
+}
+
+// chain is a passage being built from bridged runs.
+type chain struct {
+	aS, aE, bS, bE int // the passage so far
+	tA, tB         int // start of the last run
+}
+
+// Align appends to dst the passages shared by a and b found from seeds,
+// with parameters p. It is the convenience form of [Finder.Align]: it
+// allocates scratch space on each call.
+func (p Params) Align(dst []Passage, a, b Doc, seeds []Seed) []Passage {
+	f := Finder{Params: p}
+	return f.Align(dst, a, b, seeds)
+}
+
+// Repeats appends to dst the passages repeated inside d, with parameters
+// p. It is the convenience form of [Finder.Repeats]: it allocates scratch space on each
+// call.
+func (p Params) Repeats(dst []Passage, d Doc) []Passage {
+	f := Finder{Params: p}
+	return f.Repeats(dst, d)
+}
+
+// Align appends to dst the passages shared by a and b, sorted by A.Start
+// (then B.Start, A.End, B.End), and returns the extended slice.
+//
+// Seeds are pairs of shingle positions with equal shingle hashes, usually
+// from [Finder.AppendSeeds] over the fingerprints of a and b; seeds that
+// are out of range or whose hashes differ are ignored. From each seed the
+// alignment follows its diagonal token by token, in both directions, to
+// the maximal run of equal token hashes containing it. Because robust
+// winnowing may select different occurrences of a repeated hash in the two
+// documents, each seed (i, j) is also tried at the positions i' within
+// Window()-1 shingles of i whose shingle hash equals that of j; this keeps
+// the guarantee of [Params.AppendFingerprints] exact: with seeds from the
+// fingerprints of a and b (and no hash over [MaxPairsPerHash]), every
+// maximal common run of at least MinWords tokens is found.
+//
+// Runs shorter than MinWords are discarded. The remaining runs, which may
+// lie on different diagonals, are chained in order of position as
+// described in the package documentation, and a passage is the span of a
+// chain on each side. A passage whose ranges are both contained in those of
+// another passage is not reported (for example the shifted copies of
+// periodic text).
+func (f *Finder) Align(dst []Passage, a, b Doc, seeds []Seed) []Passage {
+	g := f.Params.minWords()
+	w := g - ShingleSize + 1
+	sa, na := shinglePositions(a)
+	sb, nb := shinglePositions(b)
+	if na < g || nb < g || len(seeds) == 0 {
+		return dst
+	}
+	ta, tb := a.Tokens[:na], b.Tokens[:nb]
+	keys := f.keys[:0]
+	for _, s := range seeds {
+		pa, pb := int(s.A), int(s.B)
+		if pa < 0 || pa >= sa || pb < 0 || pb >= sb {
+			continue
+		}
+		h := b.Shingles[pb]
+		if a.Shingles[pa] != h {
+			continue
+		}
+		hi := min(sa-1, pa+w-1)
+		for q := max(0, pa-w+1); q <= hi; q++ {
+			if a.Shingles[q] == h {
+				keys = append(keys, diagKey(q-pb, q))
+			}
+		}
+	}
+	slices.Sort(keys)
+	f.keys = keys
+
+	runs := f.runs[:0]
+	lastDiag, end := ^uint64(0), 0
+	for _, k := range keys {
+		if k>>32 != lastDiag {
+			lastDiag, end = k>>32, 0
+		}
+		q := int(uint32(k))
+		if q < end {
+			continue // inside the run just found on this diagonal
+		}
+		d := int(int32(uint32(k>>32) ^ 1<<31)) // b position = a position - d
+		e := q
+		for e < na && e-d < nb && ta[e] == tb[e-d] {
+			e++
+		}
+		s := q
+		for s > 0 && s-d > 0 && ta[s-1] == tb[s-1-d] {
+			s--
+		}
+		end = max(e, q+1)
+		if e-s >= g {
+			runs = append(runs, run{aS: s, aE: e, bS: s - d, bE: e - d})
+		}
+	}
+	f.runs = runs
+	return f.finish(dst, runs, false)
+}
+
+// diagKey packs a diagonal and a position so that keys sort by diagonal,
+// then position.
+func diagKey(d, q int) uint64 {
+	return uint64(uint32(int32(d))^1<<31)<<32 | uint64(uint32(q))
+}
+
+// finish chains runs into passages, removes covered passages and appends
+// the rest to dst sorted by position. self selects the rules of Repeats.
+func (f *Finder) finish(dst []Passage, runs []run, self bool) []Passage {
+	if len(runs) == 0 {
+		return dst
+	}
+	slices.SortFunc(runs, cmpRun)
+	runs = slices.Compact(runs)
+	cand := f.cand[:0]
+	if gap := f.Params.maxGap(); gap < 0 {
+		for _, r := range runs {
+			cand = append(cand, Passage{A: Range{r.aS, r.aE}, B: Range{r.bS, r.bE}})
+		}
+	} else {
+		chains := f.chains[:0]
+		active := f.active[:0]
+		for _, r := range runs {
+			best, bestCost := -1, 0
+			k := 0
+			for _, ci := range active {
+				c := &chains[ci]
+				if c.aE+gap < r.aS {
+					continue // no later run can reach it
+				}
+				active[k] = ci
+				k++
+				if r.aS <= c.tA || r.bS <= c.tB || r.aE <= c.aE || r.bE <= c.bE {
+					continue
+				}
+				if self && r.aE > c.bS {
+					continue
+				}
+				// Drop the part of r overlapping the chain, then measure
+				// the gaps on both sides.
+				gA, gB := r.aS-c.aE, r.bS-c.bE
+				o := max(0, -gA, -gB)
+				gA, gB = gA+o, gB+o
+				if gA > gap || gB > gap {
+					continue
+				}
+				if cost := gA + gB; best < 0 || cost < bestCost {
+					best, bestCost = ci, cost
+				}
+			}
+			active = active[:k]
+			if best >= 0 {
+				c := &chains[best]
+				c.aE, c.bE, c.tA, c.tB = r.aE, r.bE, r.aS, r.bS
+				continue
+			}
+			active = append(active, len(chains))
+			chains = append(chains, chain{aS: r.aS, aE: r.aE, bS: r.bS, bE: r.bE, tA: r.aS, tB: r.bS})
+		}
+		for _, c := range chains {
+			cand = append(cand, Passage{A: Range{c.aS, c.aE}, B: Range{c.bS, c.bE}})
+		}
+		f.chains, f.active = chains, active
+	}
+	f.cand = cand
+
+	return f.appendUncovered(dst, cand, self)
+}
+
+// interval is a range of one candidate passage that may contain the A
+// range of another candidate it covers.
+type interval struct {
+	start, end, owner int
+}
+
+// appendUncovered appends to dst, sorted by position, the candidates that
+// no other candidate covers; of candidates covering each other (equal
+// ranges, or for Repeats equal text), the first in cmpSize order is kept.
+// This is the result of keeping, in order of decreasing size, each
+// candidate not covered by one already kept, since covering is transitive
+// and a covering candidate is at least as large.
+//
+// A candidate k covering c has a range (A, for Repeats also B or the span
+// of adjacent A and B) containing c.A, so a sweep over c.A.Start with the
+// ranges open at that point finds all of them; its cost is the number of
+// candidates times the number of ranges overlapping a position.
+func (f *Finder) appendUncovered(dst, cand []Passage, self bool) []Passage {
+	slices.SortFunc(cand, cmpPassage)
+	cand = slices.Compact(cand)
+	iv := f.iv[:0]
+	for i, k := range cand {
+		iv = append(iv, interval{k.A.Start, k.A.End, i})
+		if self {
+			iv = append(iv, interval{k.B.Start, k.B.End, i})
+			if k.A.End == k.B.Start {
+				iv = append(iv, interval{k.A.Start, k.B.End, i})
+			}
+		}
+	}
+	slices.SortFunc(iv, func(x, y interval) int { return cmp.Compare(x.start, y.start) })
+	open := f.open[:0]
+	next := 0
+	for i, c := range cand {
+		for next < len(iv) && iv[next].start <= c.A.Start {
+			open = append(open, iv[next])
+			next++
+		}
+		covered := false
+		w := 0
+		for _, x := range open {
+			if x.end <= c.A.Start {
+				continue // ends before every later candidate's A range
+			}
+			open[w] = x
+			w++
+			if covered || x.owner == i || x.end < c.A.End {
+				continue
+			}
+			k := cand[x.owner]
+			covered = covers(k, c, self) && (!covers(c, k, self) || cmpSize(k, c) < 0)
+		}
+		open = open[:w]
+		if !covered {
+			dst = append(dst, c)
+		}
+	}
+	f.iv, f.open = iv, open
+	return dst
+}
+
+// covers reports whether k makes c redundant: for Align both of c's ranges
+// lie in k's ranges on the same side; for Repeats both of c's ranges lie in
+// the text covered by k.
+func covers(k, c Passage, self bool) bool {
+	if !self {
+		return within(c.A, k.A) && within(c.B, k.B)
+	}
+	return inUnion(c.A, k) && inUnion(c.B, k)
+}
+
+func within(r, outer Range) bool { return r.Start >= outer.Start && r.End <= outer.End }
+
+func inUnion(r Range, k Passage) bool {
+	return within(r, k.A) || within(r, k.B) ||
+		(k.A.End == k.B.Start && within(r, Range{k.A.Start, k.B.End}))
+}
+
+func cmpRun(x, y run) int {
+	if c := cmp.Compare(x.aS, y.aS); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.bS, y.bS); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.aE, y.aE); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.bE, y.bE)
+}
+
+func cmpPassage(x, y Passage) int {
+	return cmpRun(run{x.A.Start, x.A.End, x.B.Start, x.B.End}, run{y.A.Start, y.A.End, y.B.Start, y.B.End})
+}
+
+// cmpSize orders passages by decreasing total length, then by position.
+func cmpSize(x, y Passage) int {
+	if c := cmp.Compare(y.A.Len()+y.B.Len(), x.A.Len()+x.B.Len()); c != 0 {
+		return c
+	}
+	return cmpPassage(x, y)
+}

@@ -1,0 +1,147 @@
+package passage
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ShingleSize is the number of consecutive tokens covered by each shingle
+// hash of a [Doc]. It is the word shingle size of the detector, so the same
+// hashes feed MinHash and passage finding.
+const ShingleSize = 5
+
+// Defaults used when the corresponding [Params] field is zero.
+const (
+	DefaultMinWords = 10
+	DefaultMaxGap   = 8
+)
+
+// MaxPairsPerHash bounds the number of seeds [AppendSeeds] produces for one
+// fingerprint hash: when a hash occurs na times in one list and nb times in
+// the other with na·nb > MaxPairsPerHash, only MaxPairsPerHash of the pairs
+// are produced, those closest to the proportional diagonal first (the i-th
+// of na occurrences is paired with occurrences near the (i·nb/na)-th).
+// Such hashes only come from highly repetitive text.
+const MaxPairsPerHash = 64
+
+// MaxOccurrences bounds the work of [Finder.Repeats] on repetitive text:
+// each shingle position is compared with at most MaxOccurrences earlier
+// positions holding the same shingle hash, the nearest first.
+const MaxOccurrences = 32
+
+// maxPos is the largest shingle or token position handled; positions are
+// stored as int32 in [Fingerprint] and [Seed]. Longer documents are
+// truncated to their first maxPos tokens.
+const maxPos = math.MaxInt32
+
+// maxGapLimit keeps gap arithmetic far from integer overflow.
+const maxGapLimit = 1 << 30
+
+// ErrParams is returned (wrapped) by [Params.Validate] for invalid
+// parameters.
+var ErrParams = errors.New("passage: invalid parameters")
+
+// Doc is one document as seen by this package: per-token hashes and
+// positional word-shingle hashes.
+//
+// Tokens holds one hash per normalized token, uint32(shingle.TokenHash(tok)).
+// Shingles holds the word shingle hashes of size [ShingleSize] in position
+// order, as shingle.AppendWords(nil, toks, ShingleSize) returns them:
+// Shingles[i] covers tokens i through i+ShingleSize-1, so len(Shingles) is
+// len(Tokens)-ShingleSize+1 (or 1 when 0 < len(Tokens) < ShingleSize).
+//
+// Passages are defined by equality of token hashes; shingle hashes are only
+// used to find candidate alignments. Shingle positions that do not cover
+// ShingleSize tokens of Tokens are ignored, so inconsistent input gives
+// fewer results but never invalid ones. A Doc is read, never modified.
+type Doc struct {
+	Tokens   []uint32
+	Shingles []uint64
+}
+
+// Range is a half-open range [Start, End) of token positions. It is a plain
+// value.
+type Range struct {
+	Start, End int
+}
+
+// Len returns the number of tokens in r.
+func (r Range) Len() int { return r.End - r.Start }
+
+// Passage is a passage shared by two token sequences: tokens A of the first
+// document correspond to tokens B of the second (or, for [Finder.Repeats],
+// of the same document). A and B have equal token hashes at both ends; when
+// the passage bridges edits (see [Params.MaxGap]) their lengths may differ.
+// It is a plain value.
+type Passage struct {
+	A, B Range
+}
+
+// Params configures passage finding. It is a plain comparable value; the
+// zero value means the defaults. Params values are safe for concurrent use.
+type Params struct {
+	// MinWords is the guaranteed length G: every run of at least MinWords
+	// identical consecutive token hashes shared by two documents (or
+	// repeated inside one) is found, and passages shorter than MinWords
+	// tokens on either side are not reported. Zero means DefaultMinWords.
+	// It must be at least ShingleSize; smaller positive values are treated
+	// as ShingleSize, negative ones as the default.
+	MinWords int
+
+	// MaxGap is the largest number of tokens separating two runs, on each
+	// side, for them to be bridged into one passage (insertions, deletions
+	// and substitutions of up to MaxGap tokens). Zero means DefaultMaxGap;
+	// a negative value disables bridging, so that every passage is a single
+	// maximal run.
+	MaxGap int
+}
+
+// Validate reports whether p is valid. It returns an error wrapping
+// [ErrParams] when MinWords is negative or positive but below
+// [ShingleSize]. The other methods never fail: they use the substitutes
+// documented on each field.
+func (p Params) Validate() error {
+	if p.MinWords < 0 || (p.MinWords > 0 && p.MinWords < ShingleSize) {
+		return fmt.Errorf("%w: MinWords %d must be 0 or at least %d", ErrParams, p.MinWords, ShingleSize)
+	}
+	return nil
+}
+
+// minWords returns the effective MinWords.
+func (p Params) minWords() int {
+	switch {
+	case p.MinWords <= 0:
+		return DefaultMinWords
+	case p.MinWords < ShingleSize:
+		return ShingleSize
+	case p.MinWords > maxPos:
+		return maxPos
+	}
+	return p.MinWords
+}
+
+// maxGap returns the effective MaxGap, -1 when bridging is disabled.
+func (p Params) maxGap() int {
+	switch {
+	case p.MaxGap == 0:
+		return DefaultMaxGap
+	case p.MaxGap < 0:
+		return -1
+	case p.MaxGap > maxGapLimit:
+		return maxGapLimit
+	}
+	return p.MaxGap
+}
+
+// Window returns the winnowing window w = MinWords - ShingleSize + 1, in
+// shingles, for the effective MinWords.
+func (p Params) Window() int { return p.minWords() - ShingleSize + 1 }
+
+// shinglePositions returns how many shingle positions of d cover
+// ShingleSize tokens, and the token count, both capped at maxPos.
+func shinglePositions(d Doc) (ns, n int) {
+	n = min(len(d.Tokens), maxPos)
+	ns = min(len(d.Shingles), n-ShingleSize+1)
+	return max(ns, 0), n
+}
