@@ -39,39 +39,49 @@ func TestAlignPlanted(t *testing.T) {
 
 	// A three-token line inserted inside a copied block: one passage, whose
 	// B range includes the insertion; and the same seen from the other side.
-	blk := n(40)
+	blk := n(80)
 	a = cat(n(5), blk, n(5))
-	b = cat(n(9), blk[:20], n(3), blk[20:], n(2))
-	want = []Passage{pass(5, 45, 9, 52)}
+	b = cat(n(9), blk[:40], n(3), blk[40:], n(2))
+	want = []Passage{pass(5, 85, 9, 92)}
 	if got := alignBoth(t, p, a, b); !slices.Equal(got, want) {
 		t.Errorf("insertion: got %+v, want %+v", got, want)
 	}
-	want = []Passage{pass(9, 52, 5, 45)}
+	want = []Passage{pass(9, 92, 5, 85)}
 	if got := alignBoth(t, p, b, a); !slices.Equal(got, want) {
 		t.Errorf("deletion: got %+v, want %+v", got, want)
 	}
 	// A gap of MaxGap+1 tokens is not bridged; exactly MaxGap is.
-	b = cat(blk[:20], n(9), blk[20:])
-	want = []Passage{pass(5, 25, 0, 20), pass(25, 45, 29, 49)}
+	b = cat(blk[:40], n(9), blk[40:])
+	want = []Passage{pass(5, 45, 0, 40), pass(45, 85, 49, 89)}
 	if got := alignBoth(t, p, a, b); !slices.Equal(got, want) {
 		t.Errorf("gap 9: got %+v, want %+v", got, want)
 	}
-	b = cat(blk[:20], n(8), blk[20:])
-	want = []Passage{pass(5, 45, 0, 48)}
+	b = cat(blk[:40], n(8), blk[40:])
+	want = []Passage{pass(5, 85, 0, 88)}
 	if got := alignBoth(t, p, a, b); !slices.Equal(got, want) {
 		t.Errorf("gap 8: got %+v, want %+v", got, want)
 	}
 	// Substitution of 2 tokens on both sides: one passage of equal lengths.
-	b = cat(blk[:20], n(2), blk[22:])
-	want = []Passage{pass(5, 45, 0, 40)}
+	b = cat(blk[:40], n(2), blk[42:])
+	want = []Passage{pass(5, 85, 0, 80)}
 	if got := alignBoth(t, p, a, b); !slices.Equal(got, want) {
 		t.Errorf("substitution: got %+v, want %+v", got, want)
 	}
 	// No bridging: the two runs.
 	q := Params{MaxGap: -1}
-	want = []Passage{pass(5, 25, 0, 20), pass(27, 45, 22, 40)}
+	want = []Passage{pass(5, 45, 0, 40), pass(47, 85, 42, 80)}
 	if got := alignBoth(t, q, a, b); !slices.Equal(got, want) {
 		t.Errorf("no bridging: got %+v, want %+v", got, want)
+	}
+	// In a short passage the same insertion would make the two sides read
+	// as different texts (shingle Jaccard below BridgeSimilarity): the runs
+	// are reported as adjacent passages instead.
+	short := n(40)
+	a = cat(n(5), short, n(5))
+	b = cat(n(9), short[:20], n(3), short[20:], n(2))
+	want = []Passage{pass(5, 25, 9, 29), pass(25, 45, 32, 52)}
+	if got := alignBoth(t, p, a, b); !slices.Equal(got, want) {
+		t.Errorf("short insertion: got %+v, want %+v", got, want)
 	}
 
 	// Reordered paragraphs: each found.

@@ -38,12 +38,17 @@
 // chained in order of their A then B start: a run extends a chain when it
 // starts after the chain's last run on both sides, ends after the chain on
 // both sides, and, once the part of it overlapping the chain is dropped, is
-// separated from the chain by at most [Params.MaxGap] tokens on each side.
+// separated from the chain by at most [Params.MaxGap] tokens on each side,
+// and the bridged passage still reads as the same text on both sides: the
+// Jaccard similarity of its two sides' word-shingle sets, counting the
+// shingles of its runs as shared, stays at least [BridgeSimilarity] (0.8).
 // The runs of a chain may lie on different diagonals, so an insertion,
-// deletion or substitution of up to MaxGap tokens is bridged: a block
-// copied with a three-token line inserted in one copy is ONE passage whose
-// range on the side having the line includes it (its two ranges then
-// differ in length). Among several chains a run can extend, it extends the
+// deletion or substitution of up to MaxGap tokens inside a long block is
+// bridged: a 300-word block copied with a three-token line inserted in one
+// copy is ONE passage whose range on the side having the line includes it
+// (its two ranges then differ in length). In a short passage the same edit
+// would leave the two sides too different, so its runs are reported as
+// adjacent passages instead. Among several chains a run can extend, it extends the
 // one with the smallest total gap; otherwise it starts a new chain. A
 // passage is the span of a chain on each side. A negative MaxGap disables
 // bridging: every passage is then exactly one maximal run.

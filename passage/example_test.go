@@ -41,14 +41,18 @@ func ExampleFinder_Align() {
 	fa := f.Params.AppendFingerprints(nil, da)
 	fb := f.Params.AppendFingerprints(nil, db)
 	seeds := f.AppendSeeds(nil, fa, fb)
-	// The two runs of 11 tokens, around the inserted word, form one passage.
+	// The inserted word splits the shared text into two runs of 11 tokens.
+	// Bridged, the two sides of so short a passage would share too few
+	// shingles to read as the same text, so they are two adjacent passages.
 	for _, p := range f.Align(nil, da, db, seeds) {
 		fmt.Printf("A %v: %s\n", p.A, quote(a, ta, p.A))
 		fmt.Printf("B %v: %s\n", p.B, quote(b, tb, p.B))
 	}
 	// Output:
-	// A {6 28}: la très contestée réforme des retraites voulue par le gouvernement serait présentée en conseil des ministres au début de la semaine prochaine
-	// B {3 26}: la très contestée réforme des retraites voulue par le gouvernement serait finalement présentée en conseil des ministres au début de la semaine prochaine
+	// A {6 17}: la très contestée réforme des retraites voulue par le gouvernement serait
+	// B {3 14}: la très contestée réforme des retraites voulue par le gouvernement serait
+	// A {17 28}: présentée en conseil des ministres au début de la semaine prochaine
+	// B {15 26}: présentée en conseil des ministres au début de la semaine prochaine
 }
 
 func ExampleFinder_Repeats() {

@@ -42,6 +42,20 @@ type run struct {
 type chain struct {
 	aS, aE, bS, bE int // the passage so far
 	tA, tB         int // start of the last run
+	shared         int // shingles of the runs chained so far
+}
+
+// shingles returns the number of word shingles of a run of n tokens.
+func shingles(n int) int { return max(0, n-ShingleSize+1) }
+
+// sameText reports whether a bridged passage whose sides have na and nb
+// tokens, sharing the shingles of its runs, still reads as the same text:
+// the Jaccard similarity of its two sides' shingle sets is at least
+// BridgeSimilarity. Bridging that would fall below it (substitutions in a
+// short passage) leaves the runs as separate passages.
+func sameText(na, nb, shared int) bool {
+	a, b := shingles(na), shingles(nb)
+	return float64(shared) >= BridgeSimilarity*float64(a+b-shared)
 }
 
 // Align appends to dst the passages shared by a and b found from seeds,
@@ -184,6 +198,9 @@ func (f *Finder) finish(dst []Passage, runs []run, self bool) []Passage {
 				if gA > gap || gB > gap {
 					continue
 				}
+				if !sameText(r.aE-c.aS, r.bE-c.bS, c.shared+shingles(r.aE-r.aS-o)) {
+					continue
+				}
 				if cost := gA + gB; best < 0 || cost < bestCost {
 					best, bestCost = ci, cost
 				}
@@ -191,11 +208,13 @@ func (f *Finder) finish(dst []Passage, runs []run, self bool) []Passage {
 			active = active[:k]
 			if best >= 0 {
 				c := &chains[best]
+				o := max(0, c.aE-r.aS, c.bE-r.bS)
+				c.shared += shingles(r.aE - r.aS - o)
 				c.aE, c.bE, c.tA, c.tB = r.aE, r.bE, r.aS, r.bS
 				continue
 			}
 			active = append(active, len(chains))
-			chains = append(chains, chain{aS: r.aS, aE: r.aE, bS: r.bS, bE: r.bE, tA: r.aS, tB: r.bS})
+			chains = append(chains, chain{aS: r.aS, aE: r.aE, bS: r.bS, bE: r.bE, tA: r.aS, tB: r.bS, shared: shingles(r.aE - r.aS)})
 		}
 		for _, c := range chains {
 			cand = append(cand, Passage{A: Range{c.aS, c.aE}, B: Range{c.bS, c.bE}})

@@ -15,6 +15,10 @@ const ShingleSize = 5
 const (
 	DefaultMinWords = 10
 	DefaultMaxGap   = 8
+	// BridgeSimilarity is the smallest Jaccard similarity of word
+	// 5-shingle sets between the two sides of a bridged passage: runs are
+	// bridged only when the result still reads as the same text.
+	BridgeSimilarity = 0.8
 )
 
 // MaxPairsPerHash bounds the number of seeds [AppendSeeds] produces for one

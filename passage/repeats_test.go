@@ -32,8 +32,12 @@ func TestRepeatsPlanted(t *testing.T) {
 
 	// A three-token line inserted inside the second copy: one passage
 	// whose B range includes it.
-	check("insertion", cat(par, n(6), par[:10], n(3), par[10:]), []Passage{pass(0, 25, 31, 59)})
-	check("insertion first", cat(par[:10], n(3), par[10:], n(6), par), []Passage{pass(0, 28, 34, 59)})
+	long := n(60)
+	check("insertion", cat(long, n(6), long[:30], n(3), long[30:]), []Passage{pass(0, 60, 66, 129)})
+	check("insertion first", cat(long[:30], n(3), long[30:], n(6), long), []Passage{pass(0, 63, 69, 129)})
+	// In a short repeat the insertion leaves two adjacent passages (see
+	// BridgeSimilarity).
+	check("short insertion", cat(par, n(6), par[:12], n(3), par[12:]), []Passage{pass(0, 12, 31, 43), pass(12, 25, 46, 59)})
 	check("no bridging over 9", cat(par, n(6), par[:12], n(9), par[12:]), []Passage{pass(0, 12, 31, 43), pass(12, 25, 52, 65)})
 
 	// Runs of exactly MinWords are found, of MinWords-1 are not.
