@@ -1,0 +1,655 @@
+package index
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+	"unsafe"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// word is the key type of a store: a 32- or 64-bit hashed key.
+type word interface{ ~uint32 | ~uint64 }
+
+const (
+	// multiDoc as a slot value means that the key's documents live in one of
+	// the overflow maps (small or big). Because of that, a document numbered
+	// math.MaxUint32 never appears in a run: a key holding it always uses
+	// the overflow form, so every uint32 is a valid document number.
+	multiDoc = math.MaxUint32
+
+	// runMax is the longest run: adding a document to a key with runMax
+	// inline documents moves them to a small set.
+	runMax = 8
+	// runBack is the size at which a small set, after a removal, goes back
+	// to a run (hysteresis against flapping).
+	runBack = 4
+	// smallMax is the largest small set: adding a document to a small set of
+	// smallMax documents turns it into a roaring bitmap.
+	smallMax = 32
+	// bigMin is the cardinality at which a roaring bitmap, after a removal,
+	// is turned back into a small set.
+	bigMin = 16
+
+	// minHomes is the smallest number of home slots of a non-empty table.
+	minHomes = 8
+
+	// Load bounds: grow when more than maxLoadNum/maxLoadDen of the home
+	// slots would be used, by a factor 2 up to bigTable home slots and
+	// 1 + 1/8 beyond (rehashing is a cheap sequential pass); shrink when
+	// fewer than 1/shrinkDen are used.
+	maxLoadNum = 9
+	maxLoadDen = 10
+	bigTable   = 4096
+	growDen    = 8
+	shrinkDen  = 4
+
+	// bitmapOverhead approximates the heap bytes of a roaring.Bitmap with one
+	// container beyond what GetSizeInBytes reports (struct, slice headers,
+	// container interface and allocator rounding).
+	bitmapOverhead = 160
+	// mapOverheadNum approximates the per-entry cost of a Go map as
+	// slot size · mapOverheadNum / 8 (control bytes, load factor, groups).
+	mapOverheadNum = 12
+)
+
+// store maps hashed keys to sets of uint32 documents.
+//
+// Table layout. The table is a flat array of slots of W = 2 (32-bit keys)
+// or 3 (64-bit keys) uint32 words: the key, high word first, then a value.
+// Keeping key and value together costs one cache miss per lookup. A key h
+// (never 0; key 0 is kept in zeroSet/zeroVal) has the home slot
+// ⌊h·homes / 2^w⌋ (w the key width), which is monotone in h. Keys are stored
+// by linear probing with the invariant of ordered hash tables (Amble &
+// Knuth 1974): every key sits at or after its home slot, all slots from its
+// home to it are occupied, and the occupied slots read left to right are in
+// non-decreasing key order. A lookup scans from the home slot and stops at
+// the first empty slot or larger key; insertion shifts the slots up to the
+// next empty one right by one; deletion shifts the following displaced
+// slots left by one (backward-shift deletion). There is no wrap-around: a
+// tail of extra slots after the last home absorbs the runs that spill past
+// it and is extended if it ever fills up. Because the whole table is
+// sorted, growing or shrinking it is a single merge-like pass.
+//
+// Sets. A key with 1 to runMax documents other than math.MaxUint32 occupies
+// that many consecutive slots, one document each, in increasing document
+// order (a run): no heap object at all. Otherwise the key occupies one slot
+// whose value is multiDoc and its documents are in small (a sorted slice,
+// up to smallMax documents) or big (a roaring bitmap). Key 0 has a single
+// inline document in zeroVal or the overflow form. Empty slots are all
+// zero.
+type store[K word] struct {
+	slots []uint32 // W words per slot
+	homes int      // number of home slots; 0 when slots is nil
+	used  int      // occupied slots
+
+	zeroSet bool   // key 0 is present
+	zeroVal uint32 // its slot value
+
+	nkeys int // number of distinct keys, zero key included
+
+	small map[K][]uint32
+	big   map[K]*roaring.Bitmap
+}
+
+// wide reports whether K is 64 bits wide.
+func wide[K word]() bool {
+	var k K
+	return unsafe.Sizeof(k) == 8
+}
+
+// words returns W, the number of uint32 words of a slot.
+func words[K word]() int {
+	if wide[K]() {
+		return 3
+	}
+	return 2
+}
+
+// shiftOf returns 64 minus the width of K in bits.
+func shiftOf[K word]() uint {
+	if wide[K]() {
+		return 0
+	}
+	return 32
+}
+
+// nslots returns the number of slots.
+func (s *store[K]) nslots() int {
+	return len(s.slots) / words[K]()
+}
+
+// key returns the key of slot p (0 if empty).
+func (s *store[K]) key(p int) K {
+	if wide[K]() {
+		w := s.slots[3*p : 3*p+2 : 3*p+2]
+		return K(uint64(w[0])<<32 | uint64(w[1]))
+	}
+	return K(s.slots[2*p])
+}
+
+// val returns the value of slot p.
+func (s *store[K]) val(p int) uint32 {
+	w := words[K]()
+	return s.slots[w*p+w-1]
+}
+
+// setVal sets the value of slot p.
+func (s *store[K]) setVal(p int, v uint32) {
+	w := words[K]()
+	s.slots[w*p+w-1] = v
+}
+
+// putSlot stores key h and value v in slot p of slots.
+func putSlot[K word](slots []uint32, p int, h K, v uint32) {
+	if wide[K]() {
+		w := slots[3*p : 3*p+3 : 3*p+3]
+		w[0], w[1], w[2] = uint32(uint64(h)>>32), uint32(h), v
+		return
+	}
+	w := slots[2*p : 2*p+2 : 2*p+2]
+	w[0], w[1] = uint32(h), v
+}
+
+// home returns the home slot of h.
+func (s *store[K]) home(h K) int {
+	hi, _ := bits.Mul64(uint64(h)<<shiftOf[K](), uint64(s.homes))
+	return int(hi)
+}
+
+// tailFor returns the number of slots after the last home slot of a table
+// with the given number of home slots.
+func tailFor(homes int) int {
+	return 16 + homes/1024
+}
+
+// find returns the first slot holding h (h != 0) and true, or the slot where
+// h belongs and false. The slot may equal s.nslots().
+func (s *store[K]) find(h K) (int, bool) {
+	if s.homes == 0 {
+		return 0, false
+	}
+	n := s.nslots()
+	for i := s.home(h); i < n; i++ {
+		k := s.key(i)
+		if k == 0 {
+			return i, false
+		}
+		if k >= h {
+			return i, k == h
+		}
+	}
+	return n, false
+}
+
+// peek returns the key in the home slot of h, 0 if that slot is empty.
+func (s *store[K]) peek(h K) K {
+	if s.homes == 0 {
+		return 0
+	}
+	return s.key(s.home(h))
+}
+
+// runEnd returns the slot after the run of h starting at slot i.
+func (s *store[K]) runEnd(i int, h K) int {
+	n := s.nslots()
+	for i < n && s.key(i) == h {
+		i++
+	}
+	return i
+}
+
+// extend appends tail slots to the table.
+func (s *store[K]) extend() {
+	slots := make([]uint32, len(s.slots)+tailFor(s.homes)*words[K]())
+	copy(slots, s.slots)
+	s.slots = slots
+}
+
+// insertAt stores h with value v at slot i, shifting the slots from i up to
+// the next empty one right by one. The caller guarantees that the order
+// invariant holds.
+func (s *store[K]) insertAt(i int, h K, v uint32) {
+	n := s.nslots()
+	j := i
+	for j < n && s.key(j) != 0 {
+		j++
+	}
+	if j == n {
+		s.extend()
+	}
+	w := words[K]()
+	copy(s.slots[(i+1)*w:(j+1)*w], s.slots[i*w:j*w])
+	putSlot(s.slots, i, h, v)
+	s.used++
+}
+
+// deleteAt empties slot i and shifts the following displaced slots left.
+func (s *store[K]) deleteAt(i int) {
+	n := s.nslots()
+	j := i + 1
+	for j < n {
+		k := s.key(j)
+		if k == 0 || s.home(k) >= j {
+			break
+		}
+		j++
+	}
+	w := words[K]()
+	copy(s.slots[i*w:(j-1)*w], s.slots[(i+1)*w:j*w])
+	clear(s.slots[(j-1)*w : j*w])
+	s.used--
+}
+
+// shrink releases or shrinks an underused table.
+func (s *store[K]) shrink() {
+	switch {
+	case s.used == 0 && s.homes > 0:
+		s.slots, s.homes = nil, 0
+	case s.homes > minHomes && s.used < s.homes/shrinkDen:
+		s.rehash(max(minHomes, 2*s.used))
+	}
+}
+
+// rehash rebuilds the table with the given number of home slots. The table
+// is sorted, so each slot goes to max(its new home, previous slot + 1).
+func (s *store[K]) rehash(homes int) {
+	old := *s
+	w := words[K]()
+	s.homes = homes
+	s.slots = make([]uint32, (homes+tailFor(homes))*w)
+	next := 0
+	for i := range old.nslots() {
+		h := old.key(i)
+		if h == 0 {
+			continue
+		}
+		p := max(s.home(h), next)
+		if p >= s.nslots() {
+			s.extend()
+		}
+		putSlot(s.slots, p, h, old.val(i))
+		next = p + 1
+	}
+}
+
+// fits reports whether n slots fit under the maximum load of homes.
+func fits(n, homes int) bool {
+	return n*maxLoadDen <= homes*maxLoadNum
+}
+
+// maxReserve caps the argument of reserve.
+const maxReserve = 1 << 28
+
+// reserve makes room for n occupied slots in total without further growth.
+func (s *store[K]) reserve(n int) {
+	if n <= 0 {
+		return
+	}
+	n = min(n, maxReserve)
+	homes := max(minHomes, (n*maxLoadDen+maxLoadNum-1)/maxLoadNum)
+	if homes > s.homes {
+		s.rehash(homes)
+	}
+}
+
+// growFor makes sure one more slot fits under the maximum load.
+func (s *store[K]) growFor() {
+	if fits(s.used+1, s.homes) {
+		return
+	}
+	homes := s.homes * 2
+	if s.homes >= bigTable {
+		homes = s.homes + s.homes/growDen
+	}
+	s.rehash(max(minHomes, homes))
+}
+
+// insertDoc inserts (h, v) in sorted position, growing the table if needed.
+func (s *store[K]) insertDoc(h K, v uint32) {
+	s.growFor()
+	i, _ := s.find(h)
+	n := s.nslots()
+	for i < n && s.key(i) == h && s.val(i) < v {
+		i++
+	}
+	s.insertAt(i, h, v)
+}
+
+// length returns the number of keys.
+func (s *store[K]) length() int {
+	return s.nkeys
+}
+
+// add inserts doc into the set of h and reports whether it was absent.
+func (s *store[K]) add(h K, doc uint32) bool {
+	if h == 0 {
+		if !s.zeroSet {
+			s.zeroSet = true
+			s.nkeys++
+			if doc == multiDoc {
+				s.setSmall(0, []uint32{multiDoc})
+			}
+			s.zeroVal = doc
+			return true
+		}
+		if s.zeroVal != multiDoc {
+			if s.zeroVal == doc {
+				return false
+			}
+			s.setSmall(0, []uint32{min(s.zeroVal, doc), max(s.zeroVal, doc)})
+			s.zeroVal = multiDoc
+			return true
+		}
+		return s.addOverflow(0, doc)
+	}
+	i, found := s.find(h)
+	if !found {
+		s.nkeys++
+		if doc == multiDoc {
+			s.setSmall(h, []uint32{multiDoc})
+		}
+		s.insertDoc(h, doc)
+		return true
+	}
+	if s.val(i) == multiDoc {
+		return s.addOverflow(h, doc)
+	}
+	e := s.runEnd(i, h)
+	for p := i; p < e; p++ {
+		if s.val(p) == doc {
+			return false
+		}
+	}
+	if doc != multiDoc && e-i < runMax {
+		s.insertDoc(h, doc)
+		return true
+	}
+	// The run becomes a small set.
+	docs := make([]uint32, 0, e-i+1)
+	for p := i; p < e; p++ {
+		docs = append(docs, s.val(p))
+	}
+	docs = append(docs, doc) // doc is multiDoc or the run is full
+	slices.Sort(docs)
+	for p := e - 1; p > i; p-- {
+		s.deleteAt(p)
+	}
+	s.setVal(i, multiDoc)
+	s.setSmall(h, docs)
+	return true
+}
+
+// setSmall stores the small set of h.
+func (s *store[K]) setSmall(h K, set []uint32) {
+	if s.small == nil {
+		s.small = make(map[K][]uint32)
+	}
+	s.small[h] = set
+}
+
+// addOverflow adds doc to the overflow set of h.
+func (s *store[K]) addOverflow(h K, doc uint32) bool {
+	set, ok := s.small[h]
+	if !ok {
+		return s.big[h].CheckedAdd(doc)
+	}
+	i, found := slices.BinarySearch(set, doc)
+	if found {
+		return false
+	}
+	if len(set) < smallMax {
+		s.small[h] = slices.Insert(set, i, doc)
+		return true
+	}
+	bm := roaring.New()
+	bm.AddMany(set)
+	bm.Add(doc)
+	delete(s.small, h)
+	if s.big == nil {
+		s.big = make(map[K]*roaring.Bitmap)
+	}
+	s.big[h] = bm
+	return true
+}
+
+// remove deletes doc from the set of h and reports whether it was present.
+func (s *store[K]) remove(h K, doc uint32) bool {
+	if h == 0 {
+		switch {
+		case !s.zeroSet:
+			return false
+		case s.zeroVal != multiDoc:
+			if s.zeroVal != doc {
+				return false
+			}
+			s.zeroSet, s.zeroVal = false, 0
+			s.nkeys--
+			return true
+		}
+		set, small, removed := s.removeOverflow(0, doc)
+		switch {
+		case !small:
+		case len(set) == 0:
+			s.zeroSet, s.zeroVal = false, 0
+			s.nkeys--
+		case len(set) == 1 && set[0] != multiDoc:
+			s.zeroVal = set[0]
+		default:
+			s.small[0] = set
+		}
+		return removed
+	}
+	i, found := s.find(h)
+	if !found {
+		return false
+	}
+	defer s.shrink()
+	if s.val(i) != multiDoc {
+		e := s.runEnd(i, h)
+		for p := i; p < e; p++ {
+			if s.val(p) == doc {
+				s.deleteAt(p)
+				if e-i == 1 {
+					s.nkeys--
+				}
+				return true
+			}
+		}
+		return false
+	}
+	set, small, removed := s.removeOverflow(h, doc)
+	switch {
+	case !small:
+	case len(set) == 0:
+		s.deleteAt(i)
+		s.nkeys--
+	case len(set) <= runBack && set[len(set)-1] != multiDoc:
+		// Back to a run: the marker slot takes the first document.
+		s.setVal(i, set[0])
+		for _, d := range set[1:] {
+			s.insertDoc(h, d)
+		}
+	default:
+		s.small[h] = set
+	}
+	return removed
+}
+
+// removeOverflow removes doc from the overflow set of h and reports whether
+// it was present. If doc was in a small set, that set is deleted from the
+// map and returned with small = true, for the caller to store it back in
+// the right form.
+func (s *store[K]) removeOverflow(h K, doc uint32) (set []uint32, small, removed bool) {
+	if set, ok := s.small[h]; ok {
+		i, found := slices.BinarySearch(set, doc)
+		if !found {
+			return nil, false, false
+		}
+		set = slices.Delete(set, i, i+1)
+		if cap(set) > 4 && len(set) <= cap(set)/4 {
+			set = slices.Clone(set)
+		}
+		delete(s.small, h)
+		return set, true, true
+	}
+	bm := s.big[h]
+	if !bm.CheckedRemove(doc) {
+		return nil, false, false
+	}
+	if bm.GetCardinality() <= bigMin {
+		delete(s.big, h)
+		s.setSmall(h, bm.ToArray())
+	}
+	return nil, false, true
+}
+
+// lookup returns the first slot value of h and the length of its run
+// (0 if absent; 1 with value multiDoc for the overflow form), and the slot.
+func (s *store[K]) lookup(h K) (i, n int, v uint32) {
+	if h == 0 {
+		if !s.zeroSet {
+			return 0, 0, 0
+		}
+		return -1, 1, s.zeroVal
+	}
+	i, ok := s.find(h)
+	if !ok {
+		return i, 0, 0
+	}
+	return i, s.runEnd(i, h) - i, s.val(i)
+}
+
+// card returns the number of documents of h.
+func (s *store[K]) card(h K) uint64 {
+	_, n, v := s.lookup(h)
+	if v != multiDoc {
+		return uint64(n)
+	}
+	if set, ok := s.small[h]; ok {
+		return uint64(len(set))
+	}
+	return s.big[h].GetCardinality()
+}
+
+// contains reports whether doc is in the set of h.
+func (s *store[K]) contains(h K, doc uint32) bool {
+	i, n, v := s.lookup(h)
+	switch {
+	case n == 0:
+		return false
+	case v != multiDoc:
+		if i < 0 {
+			return v == doc
+		}
+		for p := i; p < i+n; p++ {
+			if s.val(p) == doc {
+				return true
+			}
+		}
+		return false
+	}
+	if set, ok := s.small[h]; ok {
+		_, found := slices.BinarySearch(set, doc)
+		return found
+	}
+	return s.big[h].Contains(doc)
+}
+
+// appendDocs appends the documents of h to dst in increasing order.
+func (s *store[K]) appendDocs(dst []uint32, h K) []uint32 {
+	i, n, v := s.lookup(h)
+	switch {
+	case n == 0:
+		return dst
+	case v != multiDoc:
+		if i < 0 {
+			return append(dst, v)
+		}
+		for p := i; p < i+n; p++ {
+			dst = append(dst, s.val(p))
+		}
+		return dst
+	}
+	if set, ok := s.small[h]; ok {
+		return append(dst, set...)
+	}
+	bm := s.big[h]
+	c := int(bm.GetCardinality())
+	dst = slices.Grow(dst, c)
+	out := dst[len(dst) : len(dst)+c]
+	bm.ToExistingArray(&out)
+	return dst[:len(dst)+c]
+}
+
+// collect appends the documents of h to singles, or its bitmap to bigs,
+// unless maxDF > 0 and h has more than maxDF documents.
+func (s *store[K]) collect(h K, maxDF uint64, singles []uint32, bigs []*roaring.Bitmap) ([]uint32, []*roaring.Bitmap) {
+	i, n, v := s.lookup(h)
+	switch {
+	case n == 0:
+		return singles, bigs
+	case v != multiDoc:
+		if maxDF > 0 && uint64(n) > maxDF {
+			return singles, bigs
+		}
+		if i < 0 {
+			return append(singles, v), bigs
+		}
+		for p := i; p < i+n; p++ {
+			singles = append(singles, s.val(p))
+		}
+		return singles, bigs
+	}
+	if set, ok := s.small[h]; ok {
+		if maxDF > 0 && uint64(len(set)) > maxDF {
+			return singles, bigs
+		}
+		return append(singles, set...), bigs
+	}
+	bm := s.big[h]
+	if maxDF > 0 && bm.GetCardinality() > maxDF {
+		return singles, bigs
+	}
+	return singles, append(bigs, bm)
+}
+
+// unionInto replaces the contents of dst with the union of singles (in any
+// order, sorted in place) and the bitmaps.
+func unionInto(dst *roaring.Bitmap, singles []uint32, bigs []*roaring.Bitmap) {
+	dst.Clear()
+	switch len(bigs) {
+	case 0:
+	case 1:
+		dst.Or(bigs[0])
+	default:
+		// FastOr builds a fresh bitmap with lazy unions; take it over
+		// instead of copying its containers once more.
+		*dst = *roaring.FastOr(bigs...)
+	}
+	if len(singles) > 0 {
+		slices.Sort(singles)
+		dst.AddMany(singles)
+	}
+}
+
+// memoryBytes estimates the heap bytes held by the store.
+func (s *store[K]) memoryBytes() int {
+	var k K
+	ks := int(unsafe.Sizeof(k))
+	n := cap(s.slots) * 4
+	slot := (ks + 7) &^ 7
+	n += len(s.small) * (slot + 24) * mapOverheadNum / 8
+	for _, set := range s.small {
+		n += cap(set) * 4
+	}
+	n += len(s.big) * (slot + 8) * mapOverheadNum / 8
+	for _, bm := range s.big {
+		n += int(bm.GetSizeInBytes()) + bitmapOverhead
+	}
+	return n
+}
+
+// sizeofStore is the size of one band's store header inside an LSH.
+const sizeofStore = unsafe.Sizeof(store[uint32]{})
