@@ -389,3 +389,100 @@ func (l *LSH) MemoryBytes() int {
 	}
 	return n
 }
+
+// AppendKeys appends to dst the band table keys of sig, one per band, and
+// returns the extended slice. They are what AddKeys, RemoveKeys and
+// CandidatesKeys take: a caller that stores them (4 bytes per band) can
+// remove a document without keeping its full signature. The error wraps
+// ErrSignature if sig is too short, in which case dst is returned unchanged.
+func (l *LSH) AppendKeys(dst []uint32, sig []uint32) ([]uint32, error) {
+	if err := l.checkSig(sig); err != nil {
+		return dst, err
+	}
+	for b := range l.bands {
+		dst = append(dst, l.band(b, sig))
+	}
+	return dst, nil
+}
+
+// checkKeys returns an error wrapping ErrSignature unless there is one key
+// per band.
+func (l *LSH) checkKeys(keys []uint32) error {
+	if len(keys) != len(l.bands) {
+		return fmt.Errorf("%w: %d band keys, need %d", ErrSignature, len(keys), len(l.bands))
+	}
+	return nil
+}
+
+// peekKeys loads the home slot of each key of bands from, from+1, ... into
+// firsts, as ahead does for a signature.
+func (l *LSH) peekKeys(keys []uint32, from int, firsts []uint32) {
+	for i, k := range keys {
+		firsts[i] = l.bands[from+i].peek(k)
+	}
+}
+
+// AddKeys is Add with the band keys returned by AppendKeys.
+func (l *LSH) AddKeys(doc uint32, keys []uint32) error {
+	if err := l.checkKeys(keys); err != nil {
+		return err
+	}
+	var firsts [aheadBands]uint32
+	for from := 0; from < len(keys); from += aheadBands {
+		n := min(aheadBands, len(keys)-from)
+		l.peekKeys(keys[from:from+n], from, firsts[:n])
+		for i := range n {
+			l.bands[from+i].add(keys[from+i], doc)
+			l.peeked ^= firsts[i]
+		}
+	}
+	return nil
+}
+
+// RemoveKeys is Remove with the band keys returned by AppendKeys.
+func (l *LSH) RemoveKeys(doc uint32, keys []uint32) error {
+	if err := l.checkKeys(keys); err != nil {
+		return err
+	}
+	missing := 0
+	var firsts [aheadBands]uint32
+	for from := 0; from < len(keys); from += aheadBands {
+		n := min(aheadBands, len(keys)-from)
+		l.peekKeys(keys[from:from+n], from, firsts[:n])
+		for i := range n {
+			if !l.bands[from+i].remove(keys[from+i], doc) {
+				missing++
+			}
+			l.peeked ^= firsts[i]
+		}
+	}
+	if missing > 0 {
+		return fmt.Errorf("%w: document %d missing from %d of %d bands", ErrNotIndexed, doc, missing, len(keys))
+	}
+	return nil
+}
+
+// CandidatesKeys is CandidatesMaxDF with the band keys returned by
+// AppendKeys. With the wrong number of keys dst is left empty.
+func (l *LSH) CandidatesKeys(dst *roaring.Bitmap, keys []uint32, maxDF uint64) {
+	if l.checkKeys(keys) != nil {
+		dst.Clear()
+		return
+	}
+	var sbuf [256]uint32
+	var bbuf [16]*roaring.Bitmap
+	singles, bigs := sbuf[:0], bbuf[:0]
+	var firsts [aheadBands]uint32
+	for from := 0; from < len(keys); from += aheadBands {
+		n := min(aheadBands, len(keys)-from)
+		l.peekKeys(keys[from:from+n], from, firsts[:n])
+		for i := range n {
+			k := keys[from+i]
+			if firsts[i] == 0 && k != 0 {
+				continue // empty home slot: no such bucket
+			}
+			singles, bigs = l.bands[from+i].collect(k, maxDF, singles, bigs)
+		}
+	}
+	unionInto(dst, singles, bigs)
+}

@@ -630,3 +630,72 @@ func FuzzLSH(f *testing.F) {
 		}
 	})
 }
+
+// TestLSHKeys checks that the key-based methods are the signature-based ones
+// with the keys of AppendKeys: two indexes fed the same operations, one by
+// signature and one by keys, answer every query alike.
+func TestLSHKeys(t *testing.T) {
+	p := LSHParams{Bands: 40, Rows: 2} // more bands than one batch of aheadBands
+	bySig, _ := NewLSH(p)
+	byKey, _ := NewLSH(p)
+	r := rand.New(rand.NewPCG(9, 9))
+	randSig := func() []uint32 {
+		s := make([]uint32, p.SignatureLen())
+		for i := range s {
+			s[i] = r.Uint32N(3)
+		}
+		return s
+	}
+	type doc struct {
+		sig  []uint32
+		keys []uint32
+	}
+	docs := map[uint32]doc{}
+	a, b := roaring.New(), roaring.New()
+	for i := range 600 {
+		sig := randSig()
+		keys, err := bySig.AppendKeys(nil, sig)
+		if err != nil || len(keys) != p.Bands {
+			t.Fatalf("AppendKeys: %v, %d keys", err, len(keys))
+		}
+		if err := bySig.Add(uint32(i), sig); err != nil {
+			t.Fatal(err)
+		}
+		if err := byKey.AddKeys(uint32(i), keys); err != nil {
+			t.Fatal(err)
+		}
+		docs[uint32(i)] = doc{sig, keys}
+		if i%4 == 3 {
+			for id, d := range docs {
+				if err := bySig.Remove(id, d.sig); err != nil {
+					t.Fatal(err)
+				}
+				if err := byKey.RemoveKeys(id, d.keys); err != nil {
+					t.Fatal(err)
+				}
+				delete(docs, id)
+				break
+			}
+		}
+		q := randSig()
+		qk, _ := bySig.AppendKeys(nil, q)
+		bySig.CandidatesMaxDF(a, q, 50)
+		byKey.CandidatesKeys(b, qk, 50)
+		if !a.Equals(b) {
+			t.Fatalf("step %d: by keys %v, by signature %v", i, b.ToArray(), a.ToArray())
+		}
+	}
+	if err := byKey.AddKeys(1, []uint32{1, 2}); !errors.Is(err, ErrSignature) {
+		t.Errorf("AddKeys with 2 keys: %v", err)
+	}
+	if err := byKey.RemoveKeys(100000, make([]uint32, p.Bands)); !errors.Is(err, ErrNotIndexed) {
+		t.Errorf("RemoveKeys of an absent document: %v", err)
+	}
+	if _, err := byKey.AppendKeys(nil, []uint32{1}); !errors.Is(err, ErrSignature) {
+		t.Errorf("AppendKeys of a short signature: %v", err)
+	}
+	byKey.CandidatesKeys(b, []uint32{1}, 0)
+	if !b.IsEmpty() {
+		t.Errorf("CandidatesKeys with wrong key count not empty")
+	}
+}
