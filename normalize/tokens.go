@@ -6,7 +6,10 @@ package normalize
 // original input, always on UTF-8 boundaries of that input. The range starts
 // at the first code point that contributes to the token and ends after the
 // last one, extended over code points that are dropped (combining marks,
-// format characters such as the soft hyphen) directly following it.
+// format characters such as the soft hyphen) directly following it, so that
+// a decomposed "é" ending a word lies inside the token. (No extension
+// happens after a code point whose own output ends with a separator, such
+// as "⒜", which gives " a ".)
 // Successive tokens have non-decreasing ranges; when one code point expands
 // to several tokens (for example "½" gives "1" and "2"), they share its range.
 //
