@@ -1,0 +1,67 @@
+package neardup
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// article600 returns a realistic 600-word French news article built from the
+// seed articles.
+func article600(tb testing.TB) string {
+	_, texts := readSeeds(tb)
+	words := strings.Fields(strings.Join(texts, " "))
+	return strings.Join(words[:600], " ")
+}
+
+// BenchmarkSign measures the whole signing pipeline: normalize, tokenize,
+// word 5-shingles, MinHash k=128 and SimHash.
+func BenchmarkSign(b *testing.B) {
+	_, texts := readSeeds(b)
+	inputs := map[string]string{
+		"article600": article600(b),
+		"seeds":      strings.Join(texts, "\n"),
+	}
+	for _, name := range []string{"article600", "seeds"} {
+		text := []byte(inputs[name])
+		b.Run(name, func(b *testing.B) {
+			s, _ := NewSigner(Options{})
+			s.Sign(text)
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				s.Sign(text)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+		})
+	}
+}
+
+func TestSignAllocatesNothing(t *testing.T) {
+	text := []byte(article600(t))
+	s, _ := NewSigner(Options{})
+	s.Sign(text)
+	if n := testing.AllocsPerRun(100, func() { s.Sign(text) }); n != 0 {
+		t.Fatalf("Sign allocates %v times per document, want 0", n)
+	}
+}
+
+// BenchmarkDetector measures Add (sign, candidates, verify, insert) into a
+// detector that already holds n synthetic articles.
+func BenchmarkDetector(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			d, _ := New(Options{})
+			docs := synthCorpus(n+b.N, 600)
+			for i := 0; i < n; i++ {
+				d.AddString(fmt.Sprint(i), docs[i])
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				d.AddString(fmt.Sprint(n+i), docs[n+i])
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+		})
+	}
+}

@@ -1,0 +1,462 @@
+package neardup
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/neardup/neardup/index"
+	"github.com/neardup/neardup/passage"
+	"github.com/neardup/neardup/simhash"
+)
+
+// Match is one indexed document similar to the document added or queried.
+type Match struct {
+	// ID is the matching document's ID.
+	ID string
+	// Jaccard is the Jaccard similarity of the two documents' word-shingle
+	// sets: exact when Exact is true, otherwise estimated from the MinHash
+	// signatures.
+	Jaccard float64
+	// Exact tells whether Jaccard, Contained and Contains were computed from
+	// the shingle sets (Options.KeepShingles) rather than estimated.
+	Exact bool
+	// Contained is the share of the new document's shingles that are also in
+	// the match: near 1 when the new document is a teaser or an abridged
+	// copy of the match.
+	Contained float64
+	// Contains is the share of the match's shingles that are also in the new
+	// document: near 1 when the new document quotes or extends the match.
+	Contains float64
+	// Hamming is the Hamming distance between the two SimHashes (0 to 64).
+	Hamming int
+}
+
+// Result is what Add and Query report for one document.
+type Result struct {
+	// Matches are the indexed documents whose Jaccard similarity reaches
+	// Options.Threshold, or whose containment reaches Options.Containment,
+	// most similar first (ties: earliest added first).
+	Matches []Match
+	// Passages are the passages shared with indexed documents and those
+	// repeated inside the document, ordered by position in the document.
+	// Only with Options.Passages.
+	Passages []Passage
+}
+
+// Duplicate returns the best match whose Jaccard similarity reaches the
+// threshold, and whether there is one.
+func (r Result) Duplicate(threshold float64) (Match, bool) {
+	for _, m := range r.Matches {
+		if m.Jaccard >= threshold {
+			return m, true
+		}
+	}
+	return Match{}, false
+}
+
+// Detector finds near-duplicates among the documents added to it. Every
+// document gets an internal number, in the order documents are added; the
+// LSH index works on those numbers.
+//
+// A Detector is safe for concurrent use by multiple goroutines. Add and
+// Remove are serialized; Query runs concurrently with other queries.
+// Signing (normalization, shingling, MinHash) runs outside the lock. Add
+// checks and inserts atomically: when two goroutines add the same text at
+// once, exactly one of them sees no match.
+type Detector struct {
+	opt   Options
+	lshp  index.LSHParams
+	fpOn  bool // fingerprint index kept: Passages, Containment or IgnoreBoilerplate
+	maxDF uint64
+	pool  sync.Pool // *workspace
+
+	mu       sync.RWMutex
+	lsh      *index.LSH
+	sims     *simhash.Index // with MaxHamming
+	fpIndex  index.Postings // passage fingerprints -> documents, when fpOn
+	byID     map[string]uint32
+	docs     []docEntry // by document number
+	sig8     []uint8    // K low bytes of the MinHash values, per document number
+	bandKeys []uint32   // LSH band keys, per document number (for removal)
+	sets     [][]uint64 // distinct shingles, per document number, with KeepShingles
+	fpKeys   [][]uint64 // fingerprint hashes, per document number, when fpOn
+	pass     []*passDoc // passage data, per document number, with Passages
+	links    []link
+	live     int
+}
+
+type docEntry struct {
+	id      string
+	simhash uint64
+	size    int32 // distinct shingles
+	alive   bool
+}
+
+type link struct {
+	a, b    uint32
+	jaccard float32
+}
+
+// workspace is the per-goroutine scratch of the detector.
+type workspace struct {
+	signer *Signer
+	sig8   []uint8
+	keys   []uint32 // LSH band keys
+	fps    []passage.Fingerprint
+	fpKeys []uint64
+	hot    []bool // per fingerprint: in at least BoilerplateDF documents
+	skip   []bool // per shingle position: left out as boilerplate
+	sims   []simhash.Match
+	cand   *roaring.Bitmap
+	cand2  *roaring.Bitmap
+	pass   passWork
+}
+
+// New returns an empty Detector. The zero Options give the defaults
+// described there.
+func New(opt Options) (*Detector, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	lshp, err := index.ChooseLSH(opt.CandidateThreshold, opt.K, opt.MinRecall)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	lsh, err := index.NewLSH(lshp)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	d := &Detector{
+		opt: opt, lshp: lshp, lsh: lsh, byID: make(map[string]uint32),
+		fpOn:  opt.Passages || opt.Containment > 0 || opt.IgnoreBoilerplate,
+		maxDF: uint64(4 * opt.BoilerplateDF),
+	}
+	if opt.MaxHamming > 0 {
+		if d.sims, err = simhash.NewIndex(simhash.IndexParams{MaxDistance: opt.MaxHamming}); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrOptions, err)
+		}
+	}
+	d.pool.New = func() any {
+		return &workspace{signer: newSigner(opt), cand: roaring.New(), cand2: roaring.New()}
+	}
+	return d, nil
+}
+
+// Options returns the detector's options with defaults filled in.
+func (d *Detector) Options() Options { return d.opt }
+
+// LSHParams returns the bands and rows the candidate stage uses.
+func (d *Detector) LSHParams() index.LSHParams { return d.lshp }
+
+// Len returns the number of documents indexed.
+func (d *Detector) Len() int {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.live
+}
+
+// Add signs text, reports the indexed documents it matches and indexes it
+// under id. The ID must be non-empty and not already indexed (ErrEmptyID,
+// ErrDuplicateID); on error nothing is indexed. Empty or token-free texts are
+// indexed (their ID is taken) but match nothing.
+func (d *Detector) Add(id string, text []byte) (Result, error) {
+	ws := d.pool.Get().(*workspace)
+	defer d.pool.Put(ws)
+	ws.signer.tokenize(text)
+	return d.add(id, ws)
+}
+
+// AddString is Add for a string text.
+func (d *Detector) AddString(id, text string) (Result, error) {
+	ws := d.pool.Get().(*workspace)
+	defer d.pool.Put(ws)
+	ws.signer.tokenizeString(text)
+	return d.add(id, ws)
+}
+
+// Query reports the indexed documents that text matches, without indexing it.
+func (d *Detector) Query(text []byte) Result {
+	ws := d.pool.Get().(*workspace)
+	defer d.pool.Put(ws)
+	ws.signer.tokenize(text)
+	return d.query(ws)
+}
+
+// QueryString is Query for a string text.
+func (d *Detector) QueryString(text string) Result {
+	ws := d.pool.Get().(*workspace)
+	defer d.pool.Put(ws)
+	ws.signer.tokenizeString(text)
+	return d.query(ws)
+}
+
+func (d *Detector) query(ws *workspace) Result {
+	d.sign(ws)
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	res := Result{Matches: d.matchLocked(ws, nil)}
+	if d.opt.Passages {
+		res.Passages = d.passagesLocked(ws, "")
+	}
+	return res
+}
+
+// sign completes the signing of the tokenized document in ws: passage
+// fingerprints, the boilerplate mask, the sketch, the LSH band keys and the
+// low bytes of the MinHash values, which is all the detector keeps of the
+// signature (b-bit MinHash, Li & König 2010: with b = 8 the standard error
+// of the Jaccard estimate grows by less than 0.5 %). Only the boilerplate
+// mask takes the lock, for reading.
+func (d *Detector) sign(ws *workspace) {
+	var skip []bool
+	if d.fpOn {
+		ws.fps = d.opt.Passage.AppendFingerprints(ws.fps[:0], passage.Doc{Shingles: ws.signer.shingles})
+		ws.fpKeys = ws.fpKeys[:0]
+		for _, f := range ws.fps {
+			ws.fpKeys = append(ws.fpKeys, f.Hash)
+		}
+		if d.opt.IgnoreBoilerplate {
+			skip = d.boilerplateMask(ws)
+		}
+	}
+	ws.signer.summarize(skip)
+	vals := ws.signer.sketch.MinHash.Values
+	ws.sig8 = ws.sig8[:0]
+	for _, v := range vals {
+		ws.sig8 = append(ws.sig8, uint8(v))
+	}
+	ws.keys, _ = d.lsh.AppendKeys(ws.keys[:0], vals) // len(vals) == K >= Bands*Rows
+	if d.opt.Passages {
+		d.preparePassages(ws)
+	}
+}
+
+// boilerplateMask marks the shingle positions that belong to boilerplate:
+// the positions of fingerprints already in at least BoilerplateDF indexed
+// documents, and everything between two such consecutive fingerprints.
+func (d *Detector) boilerplateMask(ws *workspace) []bool {
+	ws.hot = ws.hot[:0]
+	found := false
+	d.mu.RLock()
+	for _, k := range ws.fpKeys {
+		h := d.fpIndex.Cardinality(k) >= uint64(d.opt.BoilerplateDF)
+		ws.hot = append(ws.hot, h)
+		found = found || h
+	}
+	d.mu.RUnlock()
+	if !found {
+		return nil
+	}
+	n := len(ws.signer.shingles)
+	ws.skip = slices.Grow(ws.skip[:0], n)[:n]
+	clear(ws.skip)
+	for i, f := range ws.fps {
+		if !ws.hot[i] {
+			continue
+		}
+		ws.skip[f.Pos] = true
+		if i+1 < len(ws.fps) && ws.hot[i+1] {
+			for p := f.Pos; p <= ws.fps[i+1].Pos; p++ {
+				ws.skip[p] = true
+			}
+		}
+	}
+	return ws.skip
+}
+
+func (d *Detector) add(id string, ws *workspace) (Result, error) {
+	if id == "" {
+		return Result{}, ErrEmptyID
+	}
+	d.sign(ws)
+	var links []link
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.byID[id]; ok {
+		return Result{}, fmt.Errorf("%w: %q", ErrDuplicateID, id)
+	}
+	if len(d.docs) > math.MaxUint32 {
+		return Result{}, ErrFull
+	}
+	num := uint32(len(d.docs))
+	matches := d.matchLocked(ws, &links)
+	var ps []Passage
+	if d.opt.Passages {
+		ps = d.passagesLocked(ws, id)
+	}
+	// Nothing below fails: the document is indexed whole or not at all.
+	sk := &ws.signer.sketch
+	if sk.MinHash.Size > 0 {
+		if err := d.lsh.AddKeys(num, ws.keys); err != nil {
+			return Result{}, fmt.Errorf("neardup: indexing %q: %w", id, err)
+		}
+		if d.sims != nil {
+			d.sims.Add(num, sk.SimHash)
+		}
+	}
+	if d.opt.KeepShingles {
+		var set []uint64
+		if sk.MinHash.Size > 0 {
+			set = slices.Clone(ws.signer.set)
+		}
+		d.sets = append(d.sets, set)
+	}
+	if d.fpOn {
+		for _, k := range ws.fpKeys {
+			d.fpIndex.Add(k, num)
+		}
+		d.fpKeys = append(d.fpKeys, slices.Clone(ws.fpKeys))
+	}
+	if d.opt.Passages {
+		d.pass = append(d.pass, d.keepPassages(ws))
+	}
+	d.docs = append(d.docs, docEntry{id: id, size: int32(sk.MinHash.Size), alive: true, simhash: sk.SimHash})
+	d.sig8 = append(d.sig8, ws.sig8...)
+	d.bandKeys = append(d.bandKeys, ws.keys...)
+	d.byID[id] = num
+	d.live++
+	for _, l := range links {
+		l.b = num
+		d.links = append(d.links, l)
+	}
+	return Result{Matches: matches, Passages: ps}, nil
+}
+
+// candidatesLocked fills ws.cand with the documents to verify: the LSH
+// candidates, plus with Containment the documents sharing a passage
+// fingerprint, plus with MaxHamming the documents whose SimHash is close.
+func (d *Detector) candidatesLocked(ws *workspace) {
+	d.lsh.CandidatesKeys(ws.cand, ws.keys, 0)
+	if d.opt.Containment > 0 && len(ws.fpKeys) > 0 {
+		d.fpIndex.Union(ws.cand2, ws.fpKeys, d.maxDF)
+		ws.cand.Or(ws.cand2)
+	}
+	if d.sims != nil {
+		ws.sims = d.sims.Query(ws.sims[:0], ws.signer.sketch.SimHash)
+		for _, m := range ws.sims {
+			ws.cand.Add(m.ID)
+		}
+	}
+}
+
+// matchLocked verifies the LSH candidates of the signed document in ws. When
+// links is not nil it receives the Jaccard matches (with b unset). The caller
+// holds d.mu.
+func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
+	sk := &ws.signer.sketch
+	size := sk.MinHash.Size
+	if size == 0 {
+		return nil
+	}
+	d.candidatesLocked(ws)
+	k := d.opt.K
+	var out []Match
+	it := ws.cand.Iterator()
+	for it.HasNext() {
+		c := it.Next()
+		e := &d.docs[c]
+		if !e.alive || e.size == 0 {
+			continue
+		}
+		m := Match{ID: e.id, Hamming: simhash.Distance(sk.SimHash, e.simhash)}
+		a, b := float64(size), float64(e.size)
+		var inter float64
+		if d.opt.KeepShingles {
+			n := 0
+			for _, h := range d.sets[c] {
+				if ws.signer.contains(h) {
+					n++
+				}
+			}
+			inter = float64(n)
+			m.Jaccard = inter / (a + b - inter)
+			m.Exact = true
+		} else {
+			eq := matches8(ws.sig8, d.sig8[int(c)*k:int(c+1)*k])
+			m.Jaccard = estimate8(eq, k)
+			inter = m.Jaccard * (a + b) / (1 + m.Jaccard)
+		}
+		m.Contained = min(inter/a, 1)
+		m.Contains = min(inter/b, 1)
+		isDup := m.Jaccard >= d.opt.Threshold
+		if !isDup && !(d.opt.Containment > 0 && max(m.Contained, m.Contains) >= d.opt.Containment) {
+			continue
+		}
+		out = append(out, m)
+		if isDup && links != nil {
+			*links = append(*links, link{a: c, jaccard: float32(m.Jaccard)})
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Match) int { return cmp.Compare(y.Jaccard, x.Jaccard) })
+	return out
+}
+
+func matches8(a, b []uint8) int {
+	n := 0
+	b = b[:len(a)]
+	for i, v := range a {
+		if v == b[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// estimate8 turns the number of equal 8-bit values into a Jaccard
+// estimate, removing the 1/256 chance that two different values agree.
+func estimate8(eq, k int) float64 {
+	const c = 1.0 / 256
+	j := (float64(eq)/float64(k) - c) / (1 - c)
+	return max(0, min(1, j))
+}
+
+// Remove deletes the document with the given ID from the index. Its number
+// is not reused. Links that joined it to clusters are dropped.
+func (d *Detector) Remove(id string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	num, ok := d.byID[id]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownID, id)
+	}
+	e := &d.docs[num]
+	if e.size > 0 {
+		b := d.lshp.Bands
+		if err := d.lsh.RemoveKeys(num, d.bandKeys[int(num)*b:int(num+1)*b]); err != nil {
+			return fmt.Errorf("neardup: removing %q: %w", id, err)
+		}
+		if d.sims != nil {
+			d.sims.Remove(num, e.simhash)
+		}
+	}
+	if d.fpOn {
+		for _, k := range d.fpKeys[num] {
+			d.fpIndex.Remove(k, num)
+		}
+		d.fpKeys[num] = nil
+	}
+	if d.pass != nil {
+		d.pass[num] = nil
+	}
+	if d.sets != nil {
+		d.sets[num] = nil
+	}
+	delete(d.byID, id)
+	e.alive, e.id = false, ""
+	d.live--
+	d.links = slices.DeleteFunc(d.links, func(l link) bool { return l.a == num || l.b == num })
+	return nil
+}
+
+// Contains reports whether a document with the given ID is indexed.
+func (d *Detector) Contains(id string) bool {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	_, ok := d.byID[id]
+	return ok
+}

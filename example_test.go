@@ -1,0 +1,68 @@
+package neardup_test
+
+import (
+	"fmt"
+
+	"github.com/neardup/neardup"
+)
+
+func Example() {
+	d, err := neardup.New(neardup.Options{KeepShingles: true})
+	if err != nil {
+		panic(err)
+	}
+	wire := "Les États-Unis sont profondément préoccupés par les informations faisant état " +
+		"de violents combats entre l'Arménie et l'Azerbaïdjan, a déclaré mardi le secrétaire d'État " +
+		"américain Antony Blinken dans un communiqué."
+	reprint := "Les Etats-Unis sont profondément préoccupés par les informations faisant état " +
+		"de violents combats entre l’Arménie et l’Azerbaïdjan, a déclaré mardi le secrétaire d’État " +
+		"américain Antony Blinken dans un communiqué publié à Washington."
+	other := "Le Premier ministre arménien Nikol Pashinyan a convoqué une réunion du Conseil de sécurité."
+
+	for _, doc := range []struct{ id, text string }{{"afp-1", wire}, {"site-2", other}, {"site-3", reprint}} {
+		res, err := d.AddString(doc.id, doc.text)
+		if err != nil {
+			panic(err)
+		}
+		if m, ok := res.Duplicate(0.8); ok {
+			fmt.Printf("%s: duplicate of %s (Jaccard %.2f)\n", doc.id, m.ID, m.Jaccard)
+		} else {
+			fmt.Printf("%s: new\n", doc.id)
+		}
+	}
+	// Output:
+	// afp-1: new
+	// site-2: new
+	// site-3: duplicate of afp-1 (Jaccard 0.91)
+}
+
+func ExampleDetector_Clusters() {
+	d, _ := neardup.New(neardup.Options{KeepShingles: true})
+	base := "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept dix-huit dix-neuf vingt"
+	d.AddString("a", base)
+	d.AddString("b", "Dépêche : "+base)
+	d.AddString("c", "autre chose entièrement, sans rapport avec les nombres")
+	d.AddString("d", base+" !")
+	for _, c := range d.Clusters() {
+		fmt.Println(c.Representative, c.Members, len(c.Links), "links")
+	}
+	// Output: a [a b d] 3 links
+}
+
+func ExampleSigner() {
+	s, _ := neardup.NewSigner(neardup.Options{})
+	// 14 tokens, 10 shingles each; "douze" vs "12" changes 5 of them: exact Jaccard 5/15.
+	a := s.SignString("Le ministère arménien de la Défense a annoncé que douze militaires avaient été capturés.")
+	simA, sigA := a.SimHash, a.MinHash.Clone()
+	b := s.SignString("Le ministère arménien de la Défense a annoncé que 12 militaires avaient été capturés.")
+	fmt.Printf("estimated Jaccard %.2f, SimHash distance %d bits\n", sigA.Jaccard(b.MinHash), bitsDiff(simA, b.SimHash))
+	// Output: estimated Jaccard 0.29, SimHash distance 22 bits
+}
+
+func bitsDiff(a, b uint64) int {
+	n := 0
+	for x := a ^ b; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
+}

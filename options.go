@@ -1,0 +1,158 @@
+package neardup
+
+import (
+	"fmt"
+
+	"github.com/neardup/neardup/minhash"
+	"github.com/neardup/neardup/normalize"
+	"github.com/neardup/neardup/passage"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Default option values.
+const (
+	// DefaultThreshold is the default Jaccard similarity at or above which two
+	// documents are near-duplicates.
+	DefaultThreshold = 0.8
+	// DefaultCandidateGap is how far below Threshold the LSH candidate stage
+	// is tuned when CandidateThreshold is zero.
+	DefaultCandidateGap = 0.1
+	// DefaultMinRecall is the probability with which a pair at exactly
+	// CandidateThreshold becomes a candidate.
+	DefaultMinRecall = 0.95
+	// DefaultBoilerplateDF is the default number of indexed documents a
+	// passage must appear in to be flagged as boilerplate.
+	DefaultBoilerplateDF = 10
+)
+
+// Options configures a Detector or a Signer. It is a plain comparable value;
+// the zero Options are the recommended setup for French news: French
+// normalization, word 5-shingles, MinHash with 128 values, Jaccard threshold
+// 0.8, candidates tuned for 0.7, estimates from signatures only.
+type Options struct {
+	// Normalize configures text normalization (zero: accents folded,
+	// elided articles kept as tokens).
+	Normalize normalize.Options
+
+	// ShingleSize is the number of words per shingle; 0 means
+	// shingle.DefaultSize (5).
+	ShingleSize int
+
+	// K is the number of MinHash values; 0 means minhash.DefaultK (128).
+	K int
+
+	// Threshold is the Jaccard similarity of word-shingle sets at or above
+	// which a match is reported; 0 means DefaultThreshold (0.8). It must lie
+	// in (0, 1].
+	Threshold float64
+
+	// CandidateThreshold is the similarity the LSH candidate stage is tuned
+	// for: a pair at exactly this Jaccard similarity becomes a candidate with
+	// probability MinRecall, so pairs near Threshold are almost never missed;
+	// candidates are then verified. 0 means Threshold - DefaultCandidateGap
+	// (at least 0.05). It must not exceed Threshold.
+	CandidateThreshold float64
+
+	// MinRecall is the candidate probability at CandidateThreshold; 0 means
+	// DefaultMinRecall (0.95).
+	MinRecall float64
+
+	// Containment, when positive, also reports matches whose containment in
+	// either direction (the share of one document's shingles found in the
+	// other) is at least this value, even when their Jaccard similarity is
+	// below Threshold: a teaser or an abridged reprint inside a long
+	// article. Candidates for such matches are the documents sharing a
+	// passage fingerprint (see Passage), so the detector then keeps the
+	// fingerprint index (about 5 bytes per token).
+	Containment float64
+
+	// MaxHamming, when positive, also makes candidates of the indexed
+	// documents whose SimHash is within this Hamming distance (at most 8;
+	// 3 is the classic value for 64 bits), found with Manku-style block
+	// tables. Candidates are verified like the others.
+	MaxHamming int
+
+	// IgnoreBoilerplate leaves boilerplate out of near-duplicate scoring:
+	// shingles covered by passage fingerprints already found in at least
+	// BoilerplateDF indexed documents (site footers, menus, "Lire aussi"
+	// blocks) are left out of the document's shingle set, so two different
+	// articles from one site are not duplicates because they share a
+	// footer. A document made only of boilerplate matches nothing.
+	IgnoreBoilerplate bool
+
+	// KeepShingles keeps every document's distinct shingle hashes (8 bytes
+	// each) so that candidates are verified with their exact Jaccard
+	// similarity instead of the signature estimate, whose standard error is
+	// sqrt(J(1-J)/K) (0.035 at J = 0.8 with K = 128).
+	KeepShingles bool
+
+	// Passages turns on passage detection: Add and Query also report the
+	// passages of at least Passage.MinWords words that the document shares
+	// with indexed documents, and those repeated inside it, as byte ranges.
+	// Each indexed document then keeps its token hashes, shingle hashes,
+	// token offsets and passage fingerprints (about 25 bytes per token).
+	// Passage detection requires ShingleSize to be passage.ShingleSize (5).
+	Passages bool
+
+	// Passage configures passage detection; the zero value finds every
+	// shared run of at least 10 words and bridges insertions of up to 8
+	// words (see package passage).
+	Passage passage.Params
+
+	// BoilerplateDF is the number of indexed documents that most of a
+	// passage's fingerprints must already appear in for the passage to be
+	// flagged as boilerplate (site footers, "Lire aussi" blocks); 0 means
+	// DefaultBoilerplateDF. Fingerprints found in more than 4*BoilerplateDF
+	// documents are not used to look for shared passages, so that a
+	// ubiquitous footer costs nothing.
+	BoilerplateDF int
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.ShingleSize == 0 {
+		o.ShingleSize = shingle.DefaultSize
+	}
+	if o.K == 0 {
+		o.K = minhash.DefaultK
+	}
+	if o.Threshold == 0 {
+		o.Threshold = DefaultThreshold
+	}
+	if o.CandidateThreshold == 0 {
+		o.CandidateThreshold = max(o.Threshold-DefaultCandidateGap, 0.05)
+	}
+	if o.MinRecall == 0 {
+		o.MinRecall = DefaultMinRecall
+	}
+	if o.BoilerplateDF == 0 {
+		o.BoilerplateDF = DefaultBoilerplateDF
+	}
+	switch {
+	case (o.Passages || o.Containment > 0 || o.IgnoreBoilerplate) && o.ShingleSize != passage.ShingleSize:
+		return o, fmt.Errorf("%w: passage fingerprints (Passages, Containment, IgnoreBoilerplate) need ShingleSize %d, not %d", ErrOptions, passage.ShingleSize, o.ShingleSize)
+	case o.MaxHamming < 0 || o.MaxHamming > 8:
+		return o, fmt.Errorf("%w: MaxHamming %d outside [0, 8]", ErrOptions, o.MaxHamming)
+	case o.BoilerplateDF < 0:
+		return o, fmt.Errorf("%w: BoilerplateDF %d is negative", ErrOptions, o.BoilerplateDF)
+	case o.ShingleSize < 1 || o.ShingleSize > 64:
+		return o, fmt.Errorf("%w: ShingleSize %d outside [1, 64]", ErrOptions, o.ShingleSize)
+	case o.Threshold <= 0 || o.Threshold > 1:
+		return o, fmt.Errorf("%w: Threshold %v outside (0, 1]", ErrOptions, o.Threshold)
+	case o.CandidateThreshold <= 0 || o.CandidateThreshold > o.Threshold:
+		return o, fmt.Errorf("%w: CandidateThreshold %v outside (0, Threshold]", ErrOptions, o.CandidateThreshold)
+	case o.MinRecall <= 0 || o.MinRecall >= 1:
+		return o, fmt.Errorf("%w: MinRecall %v outside (0, 1)", ErrOptions, o.MinRecall)
+	case o.Containment < 0 || o.Containment > 1:
+		return o, fmt.Errorf("%w: Containment %v outside [0, 1]", ErrOptions, o.Containment)
+	}
+	if err := (minhash.Params{K: o.K}).Validate(); err != nil {
+		return o, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	if err := o.Passage.Validate(); err != nil {
+		return o, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	if err := o.Normalize.Validate(); err != nil {
+		return o, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	return o, nil
+}

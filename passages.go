@@ -1,0 +1,196 @@
+package neardup
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+
+	"github.com/neardup/neardup/normalize"
+	"github.com/neardup/neardup/passage"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Passage is a run of text that the document shares with another document,
+// or repeats inside itself. Ranges are half-open byte offsets into the
+// original texts, on UTF-8 boundaries.
+type Passage struct {
+	// Start and End delimit the passage in the document added or queried.
+	Start, End int
+	// OtherID is the other document. For a passage repeated inside the
+	// document itself it is the document's own ID (the empty string for a
+	// Query, whose text has no ID).
+	OtherID string
+	// OtherStart and OtherEnd delimit the passage in the other document
+	// (for a repeat: the other copy, which comes before Start).
+	OtherStart, OtherEnd int
+	// Words is the number of normalized words of the passage in this
+	// document.
+	Words int
+	// Boilerplate is set when most of the passage's fingerprints were
+	// already in at least Options.BoilerplateDF indexed documents.
+	Boilerplate bool
+}
+
+// Repeat reports whether the passage is repeated inside one document.
+func (p Passage) Repeat(id string) bool { return p.OtherID == id }
+
+// passDoc is what passage detection keeps of an indexed document.
+type passDoc struct {
+	doc     passage.Doc
+	fps     []passage.Fingerprint
+	offsets []uint32 // start and end byte offset of each token
+}
+
+// passWork is the per-goroutine scratch of passage detection.
+type passWork struct {
+	finder  passage.Finder
+	doc     passage.Doc
+	seeds   []passage.Seed
+	found   []passage.Passage
+	repeats []passage.Passage
+}
+
+// prepare sets pw.doc to the tokens and shingles of toks and finds its
+// repeats.
+func (pw *passWork) prepare(params passage.Params, toks *normalize.Tokens, shingles []uint64) {
+	pw.finder.Params = params
+	pw.doc.Tokens = pw.doc.Tokens[:0]
+	for i := range toks.List {
+		pw.doc.Tokens = append(pw.doc.Tokens, uint32(shingle.TokenHash(toks.Text(i))))
+	}
+	pw.doc.Shingles = shingles
+	pw.repeats = pw.finder.Repeats(pw.repeats[:0], pw.doc)
+}
+
+// preparePassages computes what passage detection needs of the signed
+// document besides its fingerprints: token hashes and repeats. It runs
+// outside the lock.
+func (d *Detector) preparePassages(ws *workspace) {
+	ws.pass.prepare(d.opt.Passage, &ws.signer.toks, ws.signer.shingles)
+}
+
+// passagesLocked finds the passages of the prepared document shared with
+// indexed documents, plus its repeats. id is the document's own ID. The
+// caller holds d.mu.
+func (d *Detector) passagesLocked(ws *workspace, id string) []Passage {
+	pw := &ws.pass
+	toks := &ws.signer.toks
+	var out []Passage
+	words := func(r passage.Range) int { return r.End - r.Start }
+	for _, p := range pw.repeats {
+		s, e := toks.Span(p.B.Start, p.B.End)
+		os, oe := toks.Span(p.A.Start, p.A.End)
+		out = append(out, Passage{Start: s, End: e, OtherID: id, OtherStart: os, OtherEnd: oe,
+			Words: words(p.B), Boilerplate: d.boilerplate(ws.fps, p.B)})
+	}
+	if len(ws.fpKeys) > 0 {
+		d.fpIndex.Union(ws.cand, ws.fpKeys, d.maxDF)
+		it := ws.cand.Iterator()
+		for it.HasNext() {
+			c := it.Next()
+			e, pd := &d.docs[c], d.pass[c]
+			if !e.alive || pd == nil {
+				continue
+			}
+			pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], ws.fps, pd.fps)
+			pw.found = pw.finder.Align(pw.found[:0], pw.doc, pd.doc, pw.seeds)
+			for _, p := range pw.found {
+				s, e2 := toks.Span(p.A.Start, p.A.End)
+				offs := pd.offsets
+				out = append(out, Passage{Start: s, End: e2, OtherID: e.id,
+					OtherStart: int(offs[2*p.B.Start]), OtherEnd: int(offs[2*p.B.End-1]),
+					Words: words(p.A), Boilerplate: d.boilerplate(ws.fps, p.A)})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Passage) int {
+		if c := cmp.Compare(x.Start, y.Start); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.End, y.End)
+	})
+	return out
+}
+
+// boilerplate reports whether at least half of the fingerprints inside the
+// token range r are already in BoilerplateDF or more indexed documents.
+func (d *Detector) boilerplate(fps []passage.Fingerprint, r passage.Range) bool {
+	last := int32(r.End - passage.ShingleSize)
+	i := sort.Search(len(fps), func(i int) bool { return fps[i].Pos >= int32(r.Start) })
+	n, hot := 0, 0
+	for ; i < len(fps) && fps[i].Pos <= last; i++ {
+		n++
+		if d.fpIndex.Cardinality(fps[i].Hash) >= uint64(d.opt.BoilerplateDF) {
+			hot++
+		}
+	}
+	return n > 0 && 2*hot >= n
+}
+
+// keepPassages returns what passage detection keeps of the prepared
+// document.
+func (d *Detector) keepPassages(ws *workspace) *passDoc {
+	toks := &ws.signer.toks
+	pd := &passDoc{
+		doc: passage.Doc{
+			Tokens:   slices.Clone(ws.pass.doc.Tokens),
+			Shingles: slices.Clone(ws.pass.doc.Shingles),
+		},
+		fps:     slices.Clone(ws.fps),
+		offsets: make([]uint32, 0, 2*len(toks.List)),
+	}
+	for _, t := range toks.List {
+		pd.offsets = append(pd.offsets, uint32(t.Start), uint32(t.End))
+	}
+	return pd
+}
+
+// Repeats returns the passages repeated inside text, with no index: each
+// Passage gives a later copy in Start and End and the earlier one in
+// OtherStart and OtherEnd (OtherID is empty). Only the Normalize and Passage
+// options matter. Use a RepeatFinder to find repeats in many texts without
+// allocating.
+func Repeats(text []byte, opt Options) ([]Passage, error) {
+	var f RepeatFinder
+	if err := f.Reset(opt); err != nil {
+		return nil, err
+	}
+	return f.Find(nil, text), nil
+}
+
+// RepeatFinder finds the passages repeated inside texts, reusing its
+// buffers: once they have grown, Find allocates only when dst must grow.
+// The zero value uses the default options. A RepeatFinder is not safe for
+// concurrent use.
+type RepeatFinder struct {
+	opt      Options
+	toks     normalize.Tokens
+	shingles []uint64
+	pass     passWork
+}
+
+// Reset sets the options (only Normalize and Passage matter) and reports
+// whether they are valid.
+func (f *RepeatFinder) Reset(opt Options) error {
+	opt.ShingleSize = passage.ShingleSize
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return err
+	}
+	f.opt = opt
+	return nil
+}
+
+// Find appends to dst the passages repeated inside text, as Repeats
+// describes them, in the order of their later copy.
+func (f *RepeatFinder) Find(dst []Passage, text []byte) []Passage {
+	normalize.Tokenize(&f.toks, text, f.opt.Normalize)
+	f.shingles = shingle.AppendWords(f.shingles[:0], &f.toks, passage.ShingleSize)
+	f.pass.prepare(f.opt.Passage, &f.toks, f.shingles)
+	for _, p := range f.pass.repeats {
+		s, e := f.toks.Span(p.B.Start, p.B.End)
+		os, oe := f.toks.Span(p.A.Start, p.A.End)
+		dst = append(dst, Passage{Start: s, End: e, OtherStart: os, OtherEnd: oe, Words: p.B.End - p.B.Start})
+	}
+	return dst
+}
