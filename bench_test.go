@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/neardup/neardup/passage"
 )
 
 // article600 returns a realistic 600-word French news article built from the
@@ -63,5 +65,40 @@ func BenchmarkDetector(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 		})
+	}
+}
+
+// BenchmarkRepeats finds the repeats of seed article 001 (10.5 KB, its body
+// twice): normalization, shingling and alignment included.
+func BenchmarkRepeats(b *testing.B) {
+	names, texts := readSeeds(b)
+	var text []byte
+	for i, n := range names {
+		if n == "001" {
+			text = []byte(texts[i])
+		}
+	}
+	var f RepeatFinder
+	out := f.Find(nil, text)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out = f.Find(out[:0], text)
+	}
+}
+
+func TestRepeatFinderAllocatesNothing(t *testing.T) {
+	_, texts := readSeeds(t)
+	text := []byte(texts[1])
+	var f RepeatFinder
+	out := f.Find(nil, text)
+	if len(out) != 4 {
+		t.Fatalf("%d repeats in 001, want 4", len(out))
+	}
+	if n := testing.AllocsPerRun(20, func() { out = f.Find(out[:0], text) }); n != 0 {
+		t.Fatalf("Find allocates %v times, want 0", n)
+	}
+	if err := f.Reset(Options{Passage: passage.Params{MinWords: 3}}); err == nil {
+		t.Fatalf("MinWords 3 accepted")
 	}
 }

@@ -1,0 +1,88 @@
+package neardup
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// BenchmarkIndexScale measures what the index bars are about: the
+// heap per document and the time of insert + query (candidates and
+// verification) per document, beyond tokenizing and shingling, for
+// collections of 100 k and 1 M synthetic documents of 600 shingles, every
+// tenth a near-duplicate (95 % of the shingles) of an earlier one. The
+// timed part includes computing the MinHash and SimHash (about 1.5 µs).
+//
+//	go test -run XXX -bench IndexScale -benchtime 1x
+func BenchmarkIndexScale(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				perDoc, bytes, dups := indexScale(b, n)
+				b.ReportMetric(perDoc, "µs/doc")
+				b.ReportMetric(bytes, "B/doc")
+				b.ReportMetric(float64(dups)/float64(n), "dup-rate")
+			}
+		})
+	}
+}
+
+func indexScale(tb testing.TB, n int) (usPerDoc, bytesPerDoc float64, dups int) {
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("doc-%07d", i)
+	}
+	d, err := New(Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ws := d.pool.Get().(*workspace)
+	const shingles = 600
+	prev := make([]uint64, shingles)
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var elapsed time.Duration
+	for i := 0; i < n; i++ {
+		sh := ws.signer.shingles[:0]
+		if i%10 == 9 {
+			for _, h := range prev {
+				if rng.IntN(40) == 0 {
+					h = rng.Uint64()
+				}
+				sh = append(sh, h)
+			}
+		} else {
+			for range shingles {
+				sh = append(sh, rng.Uint64())
+			}
+			copy(prev, sh)
+		}
+		ws.signer.shingles = sh
+		start := time.Now()
+		res, err := d.add(ids[i], ws)
+		elapsed += time.Since(start)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if len(res.Matches) > 0 {
+			dups++
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(d)
+	return float64(elapsed.Microseconds()) / float64(n), float64(after.HeapAlloc-before.HeapAlloc) / float64(n), dups
+}
+
+// TestIndexScaleSmall runs the scale benchmark's code on a small collection:
+// every planted near-duplicate is found.
+func TestIndexScaleSmall(t *testing.T) {
+	_, _, dups := indexScale(t, 5000)
+	if dups != 500 {
+		t.Fatalf("%d of 500 planted near-duplicates found", dups)
+	}
+}
