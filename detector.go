@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/neardup/neardup/index"
@@ -79,26 +80,11 @@ type Detector struct {
 	sims     *simhash.Index // with MaxHamming
 	fpIndex  index.Postings // passage fingerprints -> documents, when fpOn
 	byID     map[string]uint32
-	docs     []docEntry // by document number
-	sig8     []uint8    // K low bytes of the MinHash values, per document number
-	bandKeys []uint32   // LSH band keys, per document number (for removal)
-	sets     [][]uint64 // distinct shingles, per document number, with KeepShingles
-	fpKeys   [][]uint64 // fingerprint hashes, per document number, when fpOn
-	pass     []*passDoc // passage data, per document number, with Passages
-	links    []link
+	docs     docTable
+	clusters map[uint32]*clusterState
+	byTime   timeHeap // for the window and EvictBefore
+	newest   int64    // latest document time seen (Unix ns)
 	live     int
-}
-
-type docEntry struct {
-	id      string
-	simhash uint64
-	size    int32 // distinct shingles
-	alive   bool
-}
-
-type link struct {
-	a, b    uint32
-	jaccard float32
 }
 
 // workspace is the per-goroutine scratch of the detector.
@@ -133,8 +119,11 @@ func New(opt Options) (*Detector, error) {
 	}
 	d := &Detector{
 		opt: opt, lshp: lshp, lsh: lsh, byID: make(map[string]uint32),
-		fpOn:  opt.Passages || opt.Containment > 0 || opt.IgnoreBoilerplate,
-		maxDF: uint64(4 * opt.BoilerplateDF),
+		fpOn:     opt.Passages || opt.Containment > 0 || opt.IgnoreBoilerplate,
+		maxDF:    uint64(4 * opt.BoilerplateDF),
+		docs:     docTable{k: opt.K, bands: lshp.Bands},
+		clusters: make(map[uint32]*clusterState),
+		newest:   math.MinInt64,
 	}
 	if opt.MaxHamming > 0 {
 		if d.sims, err = simhash.NewIndex(simhash.IndexParams{MaxDistance: opt.MaxHamming}); err != nil {
@@ -161,22 +150,37 @@ func (d *Detector) Len() int {
 }
 
 // Add signs text, reports the indexed documents it matches and indexes it
-// under id. The ID must be non-empty and not already indexed (ErrEmptyID,
-// ErrDuplicateID); on error nothing is indexed. Empty or token-free texts are
-// indexed (their ID is taken) but match nothing.
+// under id, with the current time as its time (see AddAt). The ID must be
+// non-empty and not already indexed (ErrEmptyID, ErrDuplicateID); on error
+// nothing is indexed. Empty or token-free texts are indexed (their ID is
+// taken) but match nothing.
 func (d *Detector) Add(id string, text []byte) (Result, error) {
-	ws := d.pool.Get().(*workspace)
-	defer d.pool.Put(ws)
-	ws.signer.tokenize(text)
-	return d.add(id, ws)
+	return d.AddAt(id, text, time.Now())
 }
 
 // AddString is Add for a string text.
 func (d *Detector) AddString(id, text string) (Result, error) {
+	return d.AddStringAt(id, text, time.Now())
+}
+
+// AddAt is Add for a document with the given time: its publication or
+// arrival time, which Options.Window and EvictBefore go by. With a window,
+// the documents older than the latest time seen minus the window are
+// evicted after the document is indexed (the document itself too, if it is
+// that old: it is still matched against the index).
+func (d *Detector) AddAt(id string, text []byte, t time.Time) (Result, error) {
+	ws := d.pool.Get().(*workspace)
+	defer d.pool.Put(ws)
+	ws.signer.tokenize(text)
+	return d.add(id, t.UnixNano(), ws)
+}
+
+// AddStringAt is AddAt for a string text.
+func (d *Detector) AddStringAt(id, text string, t time.Time) (Result, error) {
 	ws := d.pool.Get().(*workspace)
 	defer d.pool.Put(ws)
 	ws.signer.tokenizeString(text)
-	return d.add(id, ws)
+	return d.add(id, t.UnixNano(), ws)
 }
 
 // Query reports the indexed documents that text matches, without indexing it.
@@ -269,7 +273,7 @@ func (d *Detector) boilerplateMask(ws *workspace) []bool {
 	return ws.skip
 }
 
-func (d *Detector) add(id string, ws *workspace) (Result, error) {
+func (d *Detector) add(id string, at int64, ws *workspace) (Result, error) {
 	if id == "" {
 		return Result{}, ErrEmptyID
 	}
@@ -280,10 +284,10 @@ func (d *Detector) add(id string, ws *workspace) (Result, error) {
 	if _, ok := d.byID[id]; ok {
 		return Result{}, fmt.Errorf("%w: %q", ErrDuplicateID, id)
 	}
-	if len(d.docs) > math.MaxUint32 {
+	if d.docs.next() > math.MaxUint32 {
 		return Result{}, ErrFull
 	}
-	num := uint32(len(d.docs))
+	num := uint32(d.docs.next())
 	matches := d.matchLocked(ws, &links)
 	var ps []Passage
 	if d.opt.Passages {
@@ -299,30 +303,35 @@ func (d *Detector) add(id string, ws *workspace) (Result, error) {
 			d.sims.Add(num, sk.SimHash)
 		}
 	}
+	t := &d.docs
 	if d.opt.KeepShingles {
 		var set []uint64
 		if sk.MinHash.Size > 0 {
 			set = slices.Clone(ws.signer.set)
 		}
-		d.sets = append(d.sets, set)
+		t.sets = append(t.sets, set)
 	}
 	if d.fpOn {
 		for _, k := range ws.fpKeys {
 			d.fpIndex.Add(k, num)
 		}
-		d.fpKeys = append(d.fpKeys, slices.Clone(ws.fpKeys))
+		t.fpKeys = append(t.fpKeys, slices.Clone(ws.fpKeys))
 	}
 	if d.opt.Passages {
-		d.pass = append(d.pass, d.keepPassages(ws))
+		t.pass = append(t.pass, d.keepPassages(ws))
 	}
-	d.docs = append(d.docs, docEntry{id: id, size: int32(sk.MinHash.Size), alive: true, simhash: sk.SimHash})
-	d.sig8 = append(d.sig8, ws.sig8...)
-	d.bandKeys = append(d.bandKeys, ws.keys...)
+	t.entries = append(t.entries, docEntry{id: id, size: int32(sk.MinHash.Size), alive: true, simhash: sk.SimHash, time: at})
+	t.sig8 = append(t.sig8, ws.sig8...)
+	t.bandKeys = append(t.bandKeys, ws.keys...)
 	d.byID[id] = num
 	d.live++
-	for _, l := range links {
-		l.b = num
-		d.links = append(d.links, l)
+	d.joinLocked(num, id, links)
+	d.byTime.push(at, num)
+	if at > d.newest {
+		d.newest = at
+	}
+	if d.opt.Window > 0 {
+		d.evictLocked(d.newest - int64(d.opt.Window))
 	}
 	return Result{Matches: matches, Passages: ps}, nil
 }
@@ -359,7 +368,7 @@ func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
 	it := ws.cand.Iterator()
 	for it.HasNext() {
 		c := it.Next()
-		e := &d.docs[c]
+		e := d.docs.get(c)
 		if !e.alive || e.size == 0 {
 			continue
 		}
@@ -368,7 +377,7 @@ func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
 		var inter float64
 		if d.opt.KeepShingles {
 			n := 0
-			for _, h := range d.sets[c] {
+			for _, h := range d.docs.sets[c-d.docs.base] {
 				if ws.signer.contains(h) {
 					n++
 				}
@@ -377,7 +386,7 @@ func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
 			m.Jaccard = inter / (a + b - inter)
 			m.Exact = true
 		} else {
-			eq := matches8(ws.sig8, d.sig8[int(c)*k:int(c+1)*k])
+			eq := matches8(ws.sig8, d.docs.sig(c))
 			m.Jaccard = estimate8(eq, k)
 			inter = m.Jaccard * (a + b) / (1 + m.Jaccard)
 		}
@@ -389,7 +398,7 @@ func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
 		}
 		out = append(out, m)
 		if isDup && links != nil {
-			*links = append(*links, link{a: c, jaccard: float32(m.Jaccard)})
+			*links = append(*links, link{a: c, aID: e.id, jaccard: float32(m.Jaccard)})
 		}
 	}
 	slices.SortStableFunc(out, func(x, y Match) int { return cmp.Compare(y.Jaccard, x.Jaccard) })
@@ -416,7 +425,7 @@ func estimate8(eq, k int) float64 {
 }
 
 // Remove deletes the document with the given ID from the index. Its number
-// is not reused. Links that joined it to clusters are dropped.
+// is not reused. Its cluster keeps its other members (see Cluster).
 func (d *Detector) Remove(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -424,33 +433,88 @@ func (d *Detector) Remove(id string) error {
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrUnknownID, id)
 	}
-	e := &d.docs[num]
+	if err := d.removeLocked(num); err != nil {
+		return fmt.Errorf("neardup: removing %q: %w", id, err)
+	}
+	d.compactLocked()
+	return nil
+}
+
+// removeLocked removes the live document num from every index and frees
+// its data. The caller holds d.mu for writing.
+func (d *Detector) removeLocked(num uint32) error {
+	t := &d.docs
+	e := t.get(num)
 	if e.size > 0 {
-		b := d.lshp.Bands
-		if err := d.lsh.RemoveKeys(num, d.bandKeys[int(num)*b:int(num+1)*b]); err != nil {
-			return fmt.Errorf("neardup: removing %q: %w", id, err)
+		if err := d.lsh.RemoveKeys(num, t.keys(num)); err != nil {
+			return err
 		}
 		if d.sims != nil {
 			d.sims.Remove(num, e.simhash)
 		}
 	}
+	i := num - t.base
 	if d.fpOn {
-		for _, k := range d.fpKeys[num] {
+		for _, k := range t.fpKeys[i] {
 			d.fpIndex.Remove(k, num)
 		}
-		d.fpKeys[num] = nil
+		t.fpKeys[i] = nil
 	}
-	if d.pass != nil {
-		d.pass[num] = nil
+	if t.pass != nil {
+		t.pass[i] = nil
 	}
-	if d.sets != nil {
-		d.sets[num] = nil
+	if t.sets != nil {
+		t.sets[i] = nil
 	}
-	delete(d.byID, id)
-	e.alive, e.id = false, ""
+	d.leaveLocked(num)
+	delete(d.byID, e.id)
+	e.alive = false
 	d.live--
-	d.links = slices.DeleteFunc(d.links, func(l link) bool { return l.a == num || l.b == num })
 	return nil
+}
+
+// compactLocked returns the memory of removed documents at the front of the
+// document table, rebuilding the ID map (Go maps do not shrink).
+func (d *Detector) compactLocked() {
+	if !d.docs.compact() {
+		return
+	}
+	byID := make(map[string]uint32, d.live)
+	for k, v := range d.byID {
+		byID[k] = v
+	}
+	d.byID = byID
+}
+
+// EvictBefore removes every document whose time is before t and returns
+// how many it removed. Their memory is returned as they leave: index
+// buckets shrink and, once enough of the oldest documents are gone, the
+// document table is compacted.
+func (d *Detector) EvictBefore(t time.Time) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.evictLocked(t.UnixNano())
+}
+
+func (d *Detector) evictLocked(cutoff int64) int {
+	n := 0
+	for d.byTime.len() > 0 {
+		at, num := d.byTime.min()
+		if at >= cutoff {
+			break
+		}
+		d.byTime.pop()
+		if !d.docs.has(num) || d.docs.get(num).time != at {
+			continue // removed already
+		}
+		if d.removeLocked(num) == nil {
+			n++
+		}
+	}
+	if n > 0 {
+		d.compactLocked()
+	}
+	return n
 }
 
 // Contains reports whether a document with the given ID is indexed.

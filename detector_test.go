@@ -339,14 +339,25 @@ func TestClustersExplainChains(t *testing.T) {
 	if len(cl[0].Links) != 2 || cl[0].Links[0].A != "a" || cl[0].Links[0].B != "b" || cl[0].Links[1].A != "b" || cl[0].Links[1].B != "c" {
 		t.Fatalf("links = %+v", cl[0].Links)
 	}
-	// Removing the representative breaks the chain's only link to a; b
-	// takes over as representative of what remains.
+	// Removing the representative hands over to b; the link through a is
+	// kept, marked removed.
 	if err := d.Remove("a"); err != nil {
 		t.Fatal(err)
 	}
 	cl = d.Clusters()
 	if len(cl) != 1 || cl[0].Representative != "b" || strings.Join(cl[0].Members, ",") != "b,c" {
 		t.Fatalf("after removal: %+v", cl)
+	}
+	if l := cl[0].Links; len(l) != 2 || l[0].A != "a" || !l[0].Removed || l[1].A != "b" || l[1].Removed {
+		t.Fatalf("links after removal: %+v", l)
+	}
+	// Removing b leaves c alone: no cluster is reported, and the links
+	// with no indexed end are gone.
+	if err := d.Remove("b"); err != nil {
+		t.Fatal(err)
+	}
+	if cl = d.Clusters(); len(cl) != 0 {
+		t.Fatalf("after removing b: %+v", cl)
 	}
 }
 

@@ -2,6 +2,7 @@ package neardup
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/normalize"
@@ -72,6 +73,12 @@ type Options struct {
 	// tables. Candidates are verified like the others.
 	MaxHamming int
 
+	// Window, when positive, keeps only the documents whose time (see
+	// Detector.AddAt) is within Window of the latest time seen: older ones
+	// are evicted as newer ones arrive. Zero keeps every document until it
+	// is removed.
+	Window time.Duration
+
 	// IgnoreBoilerplate leaves boilerplate out of near-duplicate scoring:
 	// shingles covered by passage fingerprints already found in at least
 	// BoilerplateDF indexed documents (site footers, menus, "Lire aussi"
@@ -130,6 +137,8 @@ func (o Options) withDefaults() (Options, error) {
 	switch {
 	case (o.Passages || o.Containment > 0 || o.IgnoreBoilerplate) && o.ShingleSize != passage.ShingleSize:
 		return o, fmt.Errorf("%w: passage fingerprints (Passages, Containment, IgnoreBoilerplate) need ShingleSize %d, not %d", ErrOptions, passage.ShingleSize, o.ShingleSize)
+	case o.Window < 0:
+		return o, fmt.Errorf("%w: negative Window %v", ErrOptions, o.Window)
 	case o.MaxHamming < 0 || o.MaxHamming > 8:
 		return o, fmt.Errorf("%w: MaxHamming %d outside [0, 8]", ErrOptions, o.MaxHamming)
 	case o.BoilerplateDF < 0:

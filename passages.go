@@ -88,8 +88,11 @@ func (d *Detector) passagesLocked(ws *workspace, id string) []Passage {
 		it := ws.cand.Iterator()
 		for it.HasNext() {
 			c := it.Next()
-			e, pd := &d.docs[c], d.pass[c]
-			if !e.alive || pd == nil {
+			if !d.docs.has(c) {
+				continue
+			}
+			e, pd := d.docs.get(c), d.docs.pass[c-d.docs.base]
+			if pd == nil {
 				continue
 			}
 			pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], ws.fps, pd.fps)

@@ -63,7 +63,7 @@ func indexScale(tb testing.TB, n int) (usPerDoc, bytesPerDoc float64, dups int) 
 		}
 		ws.signer.shingles = sh
 		start := time.Now()
-		res, err := d.add(ids[i], ws)
+		res, err := d.add(ids[i], int64(i), ws)
 		elapsed += time.Since(start)
 		if err != nil {
 			tb.Fatal(err)
