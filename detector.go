@@ -76,6 +76,8 @@ type Detector struct {
 	pool  sync.Pool // *workspace
 
 	mu       sync.RWMutex
+	closed   bool
+	store    *diskStore // with Open
 	lsh      *index.LSH
 	sims     *simhash.Index // with MaxHamming
 	fpIndex  index.Postings // passage fingerprints -> documents, when fpOn
@@ -278,62 +280,118 @@ func (d *Detector) add(id string, at int64, ws *workspace) (Result, error) {
 		return Result{}, ErrEmptyID
 	}
 	d.sign(ws)
-	var links []link
+	res, err := d.addLocked(id, at, ws)
+	if err == nil && d.store != nil && d.opt.Durability == SyncEach {
+		// Outside the lock, so that concurrent Adds share one fsync.
+		err = d.store.sync()
+	}
+	return res, err
+}
+
+func (d *Detector) addLocked(id string, at int64, ws *workspace) (Result, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.closed {
+		return Result{}, ErrClosed
+	}
 	if _, ok := d.byID[id]; ok {
 		return Result{}, fmt.Errorf("%w: %q", ErrDuplicateID, id)
 	}
 	if d.docs.next() > math.MaxUint32 {
 		return Result{}, ErrFull
 	}
-	num := uint32(d.docs.next())
+	var links []link
 	matches := d.matchLocked(ws, &links)
 	var ps []Passage
 	if d.opt.Passages {
 		ps = d.passagesLocked(ws, id)
 	}
-	// Nothing below fails: the document is indexed whole or not at all.
 	sk := &ws.signer.sketch
-	if sk.MinHash.Size > 0 {
-		if err := d.lsh.AddKeys(num, ws.keys); err != nil {
-			return Result{}, fmt.Errorf("neardup: indexing %q: %w", id, err)
+	rec := docRecord{
+		id: id, time: at, size: int32(sk.MinHash.Size), simhash: sk.SimHash,
+		sig8: ws.sig8, keys: ws.keys, links: links, fpKeys: ws.fpKeys,
+	}
+	if d.opt.KeepShingles && sk.MinHash.Size > 0 {
+		rec.set = ws.signer.set
+	}
+	if d.opt.Passages {
+		rec.pass = d.keepPassages(ws)
+	}
+	if d.store != nil {
+		// Logged before it is applied: an Add that fails here changes nothing.
+		if err := d.store.logAdd(d, &rec); err != nil {
+			return Result{}, err
 		}
+	}
+	d.insertLocked(&rec, true)
+	if d.opt.Window > 0 {
+		if err := d.evictLoggedLocked(d.newest - int64(d.opt.Window)); err != nil {
+			return Result{Matches: matches, Passages: ps}, err
+		}
+	}
+	if d.store != nil {
+		if err := d.store.maybeSnapshot(d); err != nil {
+			return Result{Matches: matches, Passages: ps}, err
+		}
+	}
+	return Result{Matches: matches, Passages: ps}, nil
+}
+
+// docRecord is everything the detector keeps of one document: what Add
+// inserts, what the log and snapshots hold.
+type docRecord struct {
+	seq     uint64 // log sequence number
+	id      string
+	time    int64
+	size    int32
+	simhash uint64
+	sig8    []uint8
+	keys    []uint32
+	links   []link // matches at or above the threshold: a, aID, jaccard
+	set     []uint64
+	fpKeys  []uint64
+	pass    *passDoc
+}
+
+// insertLocked indexes rec under the next document number. When borrowed
+// is set, rec's slices belong to the caller and are copied. The caller holds
+// d.mu for writing.
+func (d *Detector) insertLocked(rec *docRecord, borrowed bool) uint32 {
+	num := uint32(d.docs.next())
+	keep := func(s []uint64) []uint64 {
+		if borrowed {
+			return slices.Clone(s)
+		}
+		return s
+	}
+	if rec.size > 0 {
+		d.lsh.AddKeys(num, rec.keys) // len(rec.keys) == Bands: cannot fail
 		if d.sims != nil {
-			d.sims.Add(num, sk.SimHash)
+			d.sims.Add(num, rec.simhash)
 		}
 	}
 	t := &d.docs
 	if d.opt.KeepShingles {
-		var set []uint64
-		if sk.MinHash.Size > 0 {
-			set = slices.Clone(ws.signer.set)
-		}
-		t.sets = append(t.sets, set)
+		t.sets = append(t.sets, keep(rec.set))
 	}
 	if d.fpOn {
-		for _, k := range ws.fpKeys {
+		for _, k := range rec.fpKeys {
 			d.fpIndex.Add(k, num)
 		}
-		t.fpKeys = append(t.fpKeys, slices.Clone(ws.fpKeys))
+		t.fpKeys = append(t.fpKeys, keep(rec.fpKeys))
 	}
 	if d.opt.Passages {
-		t.pass = append(t.pass, d.keepPassages(ws))
+		t.pass = append(t.pass, rec.pass)
 	}
-	t.entries = append(t.entries, docEntry{id: id, size: int32(sk.MinHash.Size), alive: true, simhash: sk.SimHash, time: at})
-	t.sig8 = append(t.sig8, ws.sig8...)
-	t.bandKeys = append(t.bandKeys, ws.keys...)
-	d.byID[id] = num
+	t.entries = append(t.entries, docEntry{id: rec.id, size: rec.size, alive: true, simhash: rec.simhash, time: rec.time})
+	t.sig8 = append(t.sig8, rec.sig8...)
+	t.bandKeys = append(t.bandKeys, rec.keys...)
+	d.byID[rec.id] = num
 	d.live++
-	d.joinLocked(num, id, links)
-	d.byTime.push(at, num)
-	if at > d.newest {
-		d.newest = at
-	}
-	if d.opt.Window > 0 {
-		d.evictLocked(d.newest - int64(d.opt.Window))
-	}
-	return Result{Matches: matches, Passages: ps}, nil
+	d.joinLocked(num, rec.id, rec.links)
+	d.byTime.push(rec.time, num)
+	d.newest = max(d.newest, rec.time)
+	return num
 }
 
 // candidatesLocked fills ws.cand with the documents to verify: the LSH
@@ -429,14 +487,25 @@ func estimate8(eq, k int) float64 {
 func (d *Detector) Remove(id string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.closed {
+		return ErrClosed
+	}
 	num, ok := d.byID[id]
 	if !ok {
 		return fmt.Errorf("%w: %q", ErrUnknownID, id)
+	}
+	if d.store != nil {
+		if err := d.store.logRemove(id); err != nil {
+			return err
+		}
 	}
 	if err := d.removeLocked(num); err != nil {
 		return fmt.Errorf("neardup: removing %q: %w", id, err)
 	}
 	d.compactLocked()
+	if d.store != nil && d.opt.Durability == SyncEach {
+		return d.store.sync()
+	}
 	return nil
 }
 
@@ -490,23 +559,53 @@ func (d *Detector) compactLocked() {
 // how many it removed. Their memory is returned as they leave: index
 // buckets shrink and, once enough of the oldest documents are gone, the
 // document table is compacted.
-func (d *Detector) EvictBefore(t time.Time) int {
+// With persistence, each eviction is logged; the error reports a failed
+// write, after which the detector must be reopened.
+func (d *Detector) EvictBefore(t time.Time) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.evictLocked(t.UnixNano())
+	if d.closed {
+		return 0, ErrClosed
+	}
+	n0 := d.live
+	err := d.evictLoggedLocked(t.UnixNano())
+	if err == nil && d.store != nil && d.opt.Durability == SyncEach {
+		err = d.store.sync()
+	}
+	return n0 - d.live, err
 }
 
-func (d *Detector) evictLocked(cutoff int64) int {
+// evictLoggedLocked evicts the documents older than cutoff, logging each
+// removal when the detector is persistent.
+func (d *Detector) evictLoggedLocked(cutoff int64) error {
+	var err error
+	d.evictLocked(cutoff, func(id string) bool {
+		if d.store == nil {
+			return true
+		}
+		err = d.store.logRemove(id)
+		return err == nil
+	})
+	return err
+}
+
+// evictLocked removes the documents older than cutoff, oldest first, as
+// long as before (if not nil) agrees, and returns how many it removed.
+func (d *Detector) evictLocked(cutoff int64, before func(id string) bool) int {
 	n := 0
 	for d.byTime.len() > 0 {
 		at, num := d.byTime.min()
 		if at >= cutoff {
 			break
 		}
-		d.byTime.pop()
 		if !d.docs.has(num) || d.docs.get(num).time != at {
+			d.byTime.pop()
 			continue // removed already
 		}
+		if before != nil && !before(d.docs.get(num).id) {
+			break
+		}
+		d.byTime.pop()
 		if d.removeLocked(num) == nil {
 			n++
 		}

@@ -24,6 +24,22 @@ const (
 	// DefaultBoilerplateDF is the default number of indexed documents a
 	// passage must appear in to be flagged as boilerplate.
 	DefaultBoilerplateDF = 10
+	// DefaultSnapshotBytes is the default log size that triggers a snapshot.
+	DefaultSnapshotBytes = 64 << 20
+)
+
+// SyncPolicy says when a persistent detector's changes become durable.
+type SyncPolicy int
+
+// Durability policies (see Options.Durability).
+const (
+	// SyncEach makes every change durable (fsync) before the call that made
+	// it returns; concurrent calls share fsyncs.
+	SyncEach SyncPolicy = iota
+	// SyncBatch makes changes durable when the caller calls Sync.
+	SyncBatch
+	// SyncInterval makes changes durable every Options.SyncInterval.
+	SyncInterval
 )
 
 // Options configures a Detector or a Signer. It is a plain comparable value;
@@ -79,6 +95,23 @@ type Options struct {
 	// is removed.
 	Window time.Duration
 
+	// Durability says when a persistent detector (see Open) makes what Add,
+	// Remove and evictions changed durable: SyncEach (the zero value) before
+	// each call returns, SyncBatch when the caller calls Sync, SyncInterval
+	// every SyncInterval. Under every policy a change that returned survives
+	// a crash of the process; the policy decides what survives a crash of
+	// the machine.
+	Durability SyncPolicy
+
+	// SyncInterval is the period of SyncInterval durability; 0 means 100 ms.
+	SyncInterval time.Duration
+
+	// SnapshotBytes is the size the log of a persistent detector may reach
+	// before the detector writes a snapshot and starts a new log, which
+	// bounds the time of the next Open; 0 means 64 MiB, a negative value
+	// never (call Snapshot).
+	SnapshotBytes int64
+
 	// IgnoreBoilerplate leaves boilerplate out of near-duplicate scoring:
 	// shingles covered by passage fingerprints already found in at least
 	// BoilerplateDF indexed documents (site footers, menus, "Lire aussi"
@@ -131,12 +164,19 @@ func (o Options) withDefaults() (Options, error) {
 	if o.MinRecall == 0 {
 		o.MinRecall = DefaultMinRecall
 	}
+	if o.SnapshotBytes == 0 {
+		o.SnapshotBytes = DefaultSnapshotBytes
+	}
 	if o.BoilerplateDF == 0 {
 		o.BoilerplateDF = DefaultBoilerplateDF
 	}
 	switch {
 	case (o.Passages || o.Containment > 0 || o.IgnoreBoilerplate) && o.ShingleSize != passage.ShingleSize:
 		return o, fmt.Errorf("%w: passage fingerprints (Passages, Containment, IgnoreBoilerplate) need ShingleSize %d, not %d", ErrOptions, passage.ShingleSize, o.ShingleSize)
+	case o.Durability < SyncEach || o.Durability > SyncInterval:
+		return o, fmt.Errorf("%w: unknown Durability %d", ErrOptions, o.Durability)
+	case o.SyncInterval < 0:
+		return o, fmt.Errorf("%w: negative SyncInterval %v", ErrOptions, o.SyncInterval)
 	case o.Window < 0:
 		return o, fmt.Errorf("%w: negative Window %v", ErrOptions, o.Window)
 	case o.MaxHamming < 0 || o.MaxHamming > 8:

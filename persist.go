@@ -1,0 +1,724 @@
+package neardup
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/neardup/neardup/internal/wal"
+	"github.com/neardup/neardup/normalize"
+	"github.com/neardup/neardup/passage"
+	"github.com/neardup/neardup/shingle"
+)
+
+// Files of a persistent detector's directory.
+const (
+	LogFile      = "neardup.log"
+	SnapshotFile = "neardup.snap"
+)
+
+// FormatVersion is the version of the record and snapshot encoding of a
+// persistent detector. Files of another version are refused (ErrCorrupt).
+const FormatVersion = 1
+
+// Recovery tells what Open found in a persistent detector's directory.
+type Recovery struct {
+	// SnapshotDocs is the number of documents loaded from the snapshot.
+	SnapshotDocs int
+	// LogRecords is the number of log records replayed after it.
+	LogRecords int
+	// TornBytes is the size of an incomplete last log record, left by a
+	// crash in the middle of a write and dropped: the change it held had
+	// not been acknowledged. Zero when the log ended cleanly.
+	TornBytes int64
+}
+
+// diskStore is the persistence of a detector: an append-only log of every
+// change (internal/wal) and periodic snapshots of the whole state. Its
+// methods are called with d.mu held for writing, except sync.
+type diskStore struct {
+	dir     string
+	params  []byte
+	log     *wal.Log
+	seq     uint64 // last sequence number logged
+	buf     []byte // record encoding scratch
+	rec     Recovery
+	maxSize int64
+}
+
+// Open returns a detector whose state lives in directory dir (created if
+// needed): every Add, Remove and eviction is appended to a log before it is
+// applied, and the log is folded into a snapshot when it grows past
+// Options.SnapshotBytes. Opening a directory replays the snapshot and the
+// log, so a detector reopened after a crash has every change that was
+// acknowledged (see Options.Durability); an incomplete last record left by
+// the crash is dropped and reported by Recovery.
+//
+// The directory remembers the options that change the meaning of its data
+// (normalization, shingle size, K, LSH bands and rows, KeepShingles,
+// Passages, and whether the fingerprint index is kept, which Containment
+// and IgnoreBoilerplate need); opening it with others fails with ErrParams.
+// Damaged files fail with ErrCorrupt. Other options (Threshold and
+// CandidateThreshold as long as the bands stay the same, MaxHamming,
+// Window, Durability, SnapshotBytes) may change between runs. Only one
+// process may open a directory at a time.
+//
+// Raw texts are never stored: only what the options make the detector keep
+// of each document.
+func Open(dir string, opt Options) (*Detector, error) {
+	d, err := New(opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("neardup: %w", err)
+	}
+	st := &diskStore{dir: dir, params: d.paramsBlob(), maxSize: d.opt.SnapshotBytes}
+	var lastSeq uint64
+	err = wal.ReadSnapshot(filepath.Join(dir, SnapshotFile), st.params, func(r io.Reader) error {
+		return d.loadSnapshot(r, &lastSeq, &st.rec)
+	})
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, storeError(SnapshotFile, err)
+	}
+	st.seq = lastSeq
+	wopt := wal.Options{Sync: wal.SyncBatch}
+	if d.opt.Durability == SyncInterval {
+		wopt = wal.Options{Sync: wal.SyncInterval, Interval: d.opt.SyncInterval}
+	}
+	log, rep, err := wal.Open(filepath.Join(dir, LogFile), st.params, wopt, func(p []byte) error {
+		seq, err := d.replay(p, lastSeq)
+		if err == nil {
+			st.seq = max(st.seq, seq)
+			st.rec.LogRecords++
+		}
+		return err
+	})
+	if err != nil {
+		return nil, storeError(LogFile, err)
+	}
+	st.log, st.rec.TornBytes = log, rep.TornBytes
+	d.store = st
+	if d.opt.Window > 0 {
+		d.mu.Lock()
+		err = d.evictLoggedLocked(d.newest - int64(d.opt.Window))
+		d.mu.Unlock()
+		if err == nil {
+			err = st.sync()
+		}
+		if err != nil {
+			log.Close()
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// storeError maps the errors of the storage layer to the package's.
+func storeError(file string, err error) error {
+	switch {
+	case errors.Is(err, wal.ErrParams):
+		return fmt.Errorf("%w (%s): %w", ErrParams, file, err)
+	case errors.Is(err, wal.ErrMagic), errors.Is(err, wal.ErrVersion), errors.Is(err, wal.ErrCorrupt),
+		errors.Is(err, ErrCorrupt):
+		return fmt.Errorf("%w (%s): %w", ErrCorrupt, file, err)
+	}
+	return fmt.Errorf("neardup: %s: %w", file, err)
+}
+
+// Recovery reports what Open found; zero for a detector made by New.
+func (d *Detector) Recovery() Recovery {
+	if d.store == nil {
+		return Recovery{}
+	}
+	return d.store.rec
+}
+
+// Sync makes every change so far durable. It is needed only with
+// Durability SyncBatch; for a detector made by New it does nothing.
+func (d *Detector) Sync() error {
+	if d.store == nil {
+		return nil
+	}
+	return d.store.sync()
+}
+
+func (st *diskStore) sync() error { return st.log.Sync() }
+
+// Close makes every change durable and closes the files of a persistent
+// detector. Later calls that change the detector return ErrClosed; Query
+// still works. Closing twice is harmless.
+func (d *Detector) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	if d.store == nil {
+		return nil
+	}
+	err := d.store.log.Sync()
+	if cerr := d.store.log.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Snapshot writes the whole state of a persistent detector to its snapshot
+// file and starts a new, empty log, so that the next Open reads one file.
+// Adds and Removes wait while it runs. It does nothing for a detector made
+// by New.
+func (d *Detector) Snapshot() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return ErrClosed
+	}
+	if d.store == nil {
+		return nil
+	}
+	return d.snapshotLocked()
+}
+
+func (st *diskStore) maybeSnapshot(d *Detector) error {
+	if st.maxSize > 0 && st.log.Size() > st.maxSize {
+		return d.snapshotLocked()
+	}
+	return nil
+}
+
+func (d *Detector) snapshotLocked() error {
+	st := d.store
+	path := filepath.Join(st.dir, SnapshotFile)
+	if err := wal.WriteSnapshot(path, st.params, d.writeSnapshot); err != nil {
+		return fmt.Errorf("neardup: writing snapshot: %w", err)
+	}
+	// A crash here leaves the new snapshot beside the old log: its records
+	// are all at or below the snapshot's sequence number and are skipped.
+	if err := st.log.Rotate(); err != nil {
+		return fmt.Errorf("neardup: starting a new log: %w", err)
+	}
+	return nil
+}
+
+// paramsBlob encodes everything that changes the meaning of the saved data.
+// It is stored in every file's header and compared byte for byte.
+func (d *Detector) paramsBlob() []byte {
+	o := d.opt
+	b := []byte("neardup detector\x00")
+	for _, v := range []int{
+		FormatVersion, normalize.Version, shingle.Version, minhashAlgorithm,
+		o.K, o.ShingleSize, d.lshp.Bands, d.lshp.Rows, sigBits,
+		boolBit(o.KeepShingles) | boolBit(o.Passages)<<1 | boolBit(d.fpOn)<<2 |
+			boolBit(o.Normalize.DropElisions)<<3 | boolBit(o.Normalize.KeepAccents)<<4,
+		o.Passage.MinWords, o.Passage.MaxGap + 1<<20, // MaxGap may be negative
+	} {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
+	return b
+}
+
+// minhashAlgorithm identifies the MinHash scheme (OPH with optimal
+// densification, as package minhash computes it); sigBits is the number of
+// bits kept of each value.
+const (
+	minhashAlgorithm = 1
+	sigBits          = 8
+)
+
+func boolBit(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Record kinds.
+const (
+	recAdd    = 'A'
+	recRemove = 'R'
+)
+
+// logAdd appends the add record of rec, giving it the next sequence number.
+func (st *diskStore) logAdd(d *Detector, rec *docRecord) error {
+	rec.seq = st.seq + 1
+	st.buf = d.appendDoc(append(st.buf[:0], recAdd), rec, true)
+	if err := st.log.Append(st.buf); err != nil {
+		return fmt.Errorf("neardup: logging: %w", err)
+	}
+	st.seq++
+	return nil
+}
+
+// logRemove appends a remove record.
+func (st *diskStore) logRemove(id string) error {
+	b := append(st.buf[:0], recRemove)
+	b = binary.AppendUvarint(b, st.seq+1)
+	b = appendString(b, id)
+	st.buf = b
+	if err := st.log.Append(b); err != nil {
+		return fmt.Errorf("neardup: logging: %w", err)
+	}
+	st.seq++
+	return nil
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendDoc encodes a document record (after its kind byte). Links are
+// written only when withLinks is set (log records; snapshots keep clusters
+// apart).
+func (d *Detector) appendDoc(b []byte, rec *docRecord, withLinks bool) []byte {
+	b = binary.AppendUvarint(b, rec.seq)
+	b = appendString(b, rec.id)
+	b = binary.AppendVarint(b, rec.time)
+	b = binary.AppendUvarint(b, uint64(rec.size))
+	b = binary.LittleEndian.AppendUint64(b, rec.simhash)
+	b = append(b, rec.sig8...)
+	for _, k := range rec.keys {
+		b = binary.LittleEndian.AppendUint32(b, k)
+	}
+	if withLinks {
+		b = binary.AppendUvarint(b, uint64(len(rec.links)))
+		for _, l := range rec.links {
+			b = appendString(b, l.aID)
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(l.jaccard))
+		}
+	}
+	if d.opt.KeepShingles {
+		b = appendU64s(b, rec.set)
+	}
+	if d.fpOn {
+		b = appendU64s(b, rec.fpKeys)
+	}
+	if d.opt.Passages {
+		p := rec.pass
+		b = binary.AppendUvarint(b, uint64(len(p.doc.Tokens)))
+		for _, t := range p.doc.Tokens {
+			b = binary.LittleEndian.AppendUint32(b, t)
+		}
+		b = appendU64s(b, p.doc.Shingles)
+		b = binary.AppendUvarint(b, uint64(len(p.fps)))
+		for _, f := range p.fps {
+			b = binary.LittleEndian.AppendUint64(b, f.Hash)
+			b = binary.AppendUvarint(b, uint64(f.Pos))
+		}
+		prev := uint32(0)
+		for i := 0; i < len(p.offsets); i += 2 {
+			b = binary.AppendUvarint(b, uint64(p.offsets[i]-prev))
+			b = binary.AppendUvarint(b, uint64(p.offsets[i+1]-p.offsets[i]))
+			prev = p.offsets[i+1]
+		}
+	}
+	return b
+}
+
+func appendU64s(b []byte, v []uint64) []byte {
+	b = binary.AppendUvarint(b, uint64(len(v)))
+	for _, x := range v {
+		b = binary.LittleEndian.AppendUint64(b, x)
+	}
+	return b
+}
+
+// decoder reads a record, checking every length against what is left
+// before allocating. The first problem sticks in err; reads after it return
+// zero values.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (r *decoder) fail(what string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%w: bad %s", ErrCorrupt, what)
+	}
+	r.b = nil
+}
+
+func (r *decoder) uvarint(what string) uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail(what)
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *decoder) varint(what string) int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.fail(what)
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *decoder) bytes(n uint64, what string) []byte {
+	if n > uint64(len(r.b)) {
+		r.fail(what)
+		return nil
+	}
+	v := r.b[:n:n]
+	r.b = r.b[n:]
+	return v
+}
+
+// count reads a length whose items take at least size bytes each.
+func (r *decoder) count(size int, what string) int {
+	n := r.uvarint(what)
+	if n > uint64(len(r.b)/size) {
+		r.fail(what)
+		return 0
+	}
+	return int(n)
+}
+
+func (r *decoder) u64(what string) uint64 {
+	if b := r.bytes(8, what); b != nil {
+		return binary.LittleEndian.Uint64(b)
+	}
+	return 0
+}
+
+func (r *decoder) u32(what string) uint32 {
+	if b := r.bytes(4, what); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return 0
+}
+
+func (r *decoder) str(what string) string {
+	return string(r.bytes(r.uvarint(what), what))
+}
+
+func (r *decoder) u64s(what string) []uint64 {
+	n := r.count(8, what)
+	b := r.bytes(uint64(8*n), what)
+	if r.err != nil {
+		return nil
+	}
+	v := make([]uint64, n)
+	for i := range v {
+		v[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return v
+}
+
+// decodeDoc decodes a document record (after its kind byte) and checks it
+// against the detector's parameters, so that nothing built from it can go
+// out of range later.
+func (d *Detector) decodeDoc(r *decoder, withLinks bool) (*docRecord, []string) {
+	rec := &docRecord{}
+	rec.seq = r.uvarint("sequence number")
+	rec.id = r.str("id")
+	rec.time = r.varint("time")
+	size := r.uvarint("size")
+	if size > math.MaxInt32 {
+		r.fail("size")
+	}
+	rec.size = int32(size)
+	rec.simhash = r.u64("simhash")
+	rec.sig8 = append([]uint8(nil), r.bytes(uint64(d.opt.K), "signature")...)
+	kb := r.bytes(uint64(4*d.lshp.Bands), "band keys")
+	if r.err == nil {
+		rec.keys = make([]uint32, d.lshp.Bands)
+		for i := range rec.keys {
+			rec.keys[i] = binary.LittleEndian.Uint32(kb[4*i:])
+		}
+	}
+	var linkIDs []string
+	if withLinks {
+		n := r.count(5, "links")
+		for range n {
+			linkIDs = append(linkIDs, r.str("link"))
+			rec.links = append(rec.links, link{jaccard: math.Float32frombits(r.u32("link score"))})
+		}
+	}
+	if d.opt.KeepShingles {
+		rec.set = r.u64s("shingle set")
+		if r.err == nil && len(rec.set) != int(rec.size) {
+			r.fail("shingle set size")
+		}
+	}
+	if d.fpOn {
+		rec.fpKeys = r.u64s("fingerprints")
+	}
+	if d.opt.Passages && r.err == nil {
+		rec.pass = d.decodePass(r)
+	}
+	if r.err == nil && len(r.b) != 0 {
+		r.fail("record length")
+	}
+	if rec.id == "" && r.err == nil {
+		r.fail("id")
+	}
+	return rec, linkIDs
+}
+
+func (d *Detector) decodePass(r *decoder) *passDoc {
+	p := &passDoc{}
+	nt := r.count(4, "tokens")
+	tb := r.bytes(uint64(4*nt), "tokens")
+	if r.err != nil {
+		return nil
+	}
+	p.doc.Tokens = make([]uint32, nt)
+	for i := range p.doc.Tokens {
+		p.doc.Tokens[i] = binary.LittleEndian.Uint32(tb[4*i:])
+	}
+	p.doc.Shingles = r.u64s("shingles")
+	if r.err == nil && len(p.doc.Shingles) != shingle.Count(nt, passage.ShingleSize) {
+		r.fail("shingle count")
+	}
+	nf := r.count(9, "passage fingerprints")
+	p.fps = make([]passage.Fingerprint, 0, nf)
+	for range nf {
+		h := r.u64("fingerprint")
+		pos := r.uvarint("fingerprint position")
+		if pos >= uint64(len(p.doc.Shingles)) {
+			r.fail("fingerprint position")
+		}
+		p.fps = append(p.fps, passage.Fingerprint{Hash: h, Pos: int32(pos)})
+	}
+	if r.err != nil || uint64(len(r.b)) < uint64(2*nt) {
+		r.fail("token offsets")
+		return nil
+	}
+	p.offsets = make([]uint32, 0, 2*nt)
+	prev := uint64(0)
+	for range nt {
+		s := prev + r.uvarint("token offset")
+		e := s + r.uvarint("token length")
+		if e > math.MaxUint32 {
+			r.fail("token offset")
+		}
+		p.offsets = append(p.offsets, uint32(s), uint32(e))
+		prev = e
+	}
+	return p
+}
+
+// replay applies one log record unless it is covered by the snapshot, and
+// returns its sequence number. Open holds no lock: nothing else can see d.
+func (d *Detector) replay(p []byte, lastSeq uint64) (uint64, error) {
+	if len(p) == 0 {
+		return 0, fmt.Errorf("%w: empty record", ErrCorrupt)
+	}
+	r := &decoder{b: p[1:]}
+	switch p[0] {
+	case recAdd:
+		rec, linkIDs := d.decodeDoc(r, true)
+		if r.err != nil {
+			return 0, r.err
+		}
+		if rec.seq <= lastSeq {
+			return rec.seq, nil
+		}
+		if _, dup := d.byID[rec.id]; dup {
+			return 0, fmt.Errorf("%w: record %d adds %q twice", ErrCorrupt, rec.seq, rec.id)
+		}
+		for i, id := range linkIDs {
+			num, ok := d.byID[id]
+			if !ok {
+				return 0, fmt.Errorf("%w: record %d links to unknown %q", ErrCorrupt, rec.seq, id)
+			}
+			rec.links[i].a, rec.links[i].aID = num, d.docs.get(num).id
+		}
+		d.insertLocked(rec, false)
+		return rec.seq, nil
+	case recRemove:
+		seq := r.uvarint("sequence number")
+		id := r.str("id")
+		if r.err == nil && len(r.b) != 0 {
+			r.fail("record length")
+		}
+		if r.err != nil {
+			return 0, r.err
+		}
+		if seq <= lastSeq {
+			return seq, nil
+		}
+		num, ok := d.byID[id]
+		if !ok {
+			return 0, fmt.Errorf("%w: record %d removes unknown %q", ErrCorrupt, seq, id)
+		}
+		if err := d.removeLocked(num); err != nil {
+			return 0, fmt.Errorf("%w: record %d: %w", ErrCorrupt, seq, err)
+		}
+		d.compactLocked()
+		return seq, nil
+	}
+	return 0, fmt.Errorf("%w: unknown record kind %q", ErrCorrupt, p[0])
+}
+
+// deadNum stands for a removed document in the links of a loaded snapshot.
+const deadNum = math.MaxUint32
+
+// writeSnapshot writes the body of a snapshot: the sequence number it
+// covers, the latest time, every indexed document in number order, then the
+// clusters.
+func (d *Detector) writeSnapshot(w io.Writer) error {
+	t := &d.docs
+	var b []byte
+	b = binary.AppendUvarint(b, d.store.seq)
+	b = binary.AppendVarint(b, d.newest)
+	b = binary.AppendUvarint(b, uint64(d.live))
+	idx := make(map[uint32]uint64, d.live) // document number -> position in the snapshot
+	var rec docRecord
+	var body []byte
+	flush := func() error {
+		_, err := w.Write(b)
+		b = b[:0]
+		return err
+	}
+	for i := range t.entries {
+		e := &t.entries[i]
+		if !e.alive {
+			continue
+		}
+		num := t.base + uint32(i)
+		idx[num] = uint64(len(idx))
+		rec = docRecord{id: e.id, time: e.time, size: e.size, simhash: e.simhash, sig8: t.sig(num), keys: t.keys(num)}
+		if t.sets != nil {
+			rec.set = t.sets[i]
+		}
+		if t.fpKeys != nil {
+			rec.fpKeys = t.fpKeys[i]
+		}
+		if t.pass != nil {
+			rec.pass = t.pass[i]
+		}
+		body = d.appendDoc(body[:0], &rec, false)
+		b = binary.AppendUvarint(b, uint64(len(body)))
+		b = append(b, body...)
+		if len(b) > 1<<20 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(d.clusters)))
+	ref := func(num uint32) uint64 {
+		if i, ok := idx[num]; ok && d.docs.has(num) {
+			return i + 1
+		}
+		return 0
+	}
+	for _, cs := range d.clusters {
+		b = binary.AppendUvarint(b, uint64(len(cs.members)))
+		for _, m := range cs.members {
+			b = binary.AppendUvarint(b, idx[m])
+		}
+		b = binary.AppendUvarint(b, uint64(len(cs.links)))
+		for _, l := range cs.links {
+			b = binary.AppendUvarint(b, ref(l.a))
+			b = appendString(b, l.aID)
+			b = binary.AppendUvarint(b, ref(l.b))
+			b = appendString(b, l.bID)
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(l.jaccard))
+		}
+	}
+	return flush()
+}
+
+// loadSnapshot reads a snapshot body into the empty detector d: documents
+// get the numbers 0, 1, … in snapshot order.
+func (d *Detector) loadSnapshot(rd io.Reader, lastSeq *uint64, rec *Recovery) error {
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return err
+	}
+	r := &decoder{b: data}
+	*lastSeq = r.uvarint("sequence number")
+	newest := r.varint("latest time")
+	n := r.count(1, "document count")
+	for range n {
+		body := r.bytes(r.uvarint("document length"), "document")
+		if r.err != nil {
+			return r.err
+		}
+		dr := &decoder{b: body}
+		doc, _ := d.decodeDoc(dr, false)
+		if dr.err != nil {
+			return dr.err
+		}
+		if _, dup := d.byID[doc.id]; dup {
+			return fmt.Errorf("%w: snapshot holds %q twice", ErrCorrupt, doc.id)
+		}
+		d.insertLocked(doc, false)
+	}
+	nc := r.count(1, "cluster count")
+	for range nc {
+		nm := r.count(1, "cluster members")
+		if nm == 0 {
+			r.fail("empty cluster")
+		}
+		cs := &clusterState{}
+		for range nm {
+			m := r.uvarint("cluster member")
+			if m >= uint64(n) || (len(cs.members) > 0 && uint32(m) <= cs.members[len(cs.members)-1]) {
+				r.fail("cluster member")
+				break
+			}
+			cs.members = append(cs.members, uint32(m))
+		}
+		nl := r.count(4, "cluster links")
+		for range nl {
+			var l link
+			l.a = d.snapRef(r.uvarint("link end"), n, r)
+			l.aID = r.str("link id")
+			l.b = d.snapRef(r.uvarint("link end"), n, r)
+			l.bID = r.str("link id")
+			l.jaccard = math.Float32frombits(r.u32("link score"))
+			cs.links = append(cs.links, l)
+		}
+		if r.err != nil {
+			return r.err
+		}
+		id := cs.members[0] + 1
+		if d.clusters[id] != nil {
+			return fmt.Errorf("%w: clusters overlap", ErrCorrupt)
+		}
+		for _, m := range cs.members {
+			e := d.docs.get(m)
+			if e.cluster != 0 {
+				return fmt.Errorf("%w: document in two clusters", ErrCorrupt)
+			}
+			e.cluster = id
+		}
+		d.clusters[id] = cs
+	}
+	if r.err == nil && len(r.b) != 0 {
+		r.fail("snapshot length")
+	}
+	if r.err != nil {
+		return r.err
+	}
+	d.newest = max(d.newest, newest)
+	rec.SnapshotDocs = n
+	return nil
+}
+
+// snapRef turns a snapshot link end (position + 1, or 0 for a removed
+// document) into a document number.
+func (d *Detector) snapRef(v uint64, n int, r *decoder) uint32 {
+	if v == 0 {
+		return deadNum
+	}
+	if v > uint64(n) {
+		r.fail("link end")
+		return deadNum
+	}
+	return uint32(v - 1)
+}
