@@ -167,9 +167,9 @@ func (d *Detector) AddString(id, text string) (Result, error) {
 
 // AddAt is Add for a document with the given time: its publication or
 // arrival time, which Options.Window and EvictBefore go by. With a window,
-// the documents older than the latest time seen minus the window are
-// evicted after the document is indexed (the document itself too, if it is
-// that old: it is still matched against the index).
+// the documents older than the latest time seen (this one's included) minus
+// the window are evicted before the document is matched; a document that
+// is itself that old is matched, then evicted at once.
 func (d *Detector) AddAt(id string, text []byte, t time.Time) (Result, error) {
 	ws := d.pool.Get().(*workspace)
 	defer d.pool.Put(ws)
@@ -299,6 +299,13 @@ func (d *Detector) addLocked(id string, at int64, ws *workspace) (Result, error)
 	}
 	if d.docs.next() > math.MaxUint32 {
 		return Result{}, ErrFull
+	}
+	if d.opt.Window > 0 {
+		// Documents out of the window by this one's time are gone before
+		// it is matched.
+		if err := d.evictLoggedLocked(max(d.newest, at) - int64(d.opt.Window)); err != nil {
+			return Result{}, err
+		}
 	}
 	var links []link
 	matches := d.matchLocked(ws, &links)
