@@ -72,6 +72,67 @@ func (p *Postings) AppendDocs(dst []uint32, key uint64) []uint32 {
 	return p.s.appendDocs(dst, mix64(key))
 }
 
+// AppendDocsMaxDF is AppendDocs for a key with at most maxDF documents
+// (when maxDF > 0): a key with more appends nothing. It reports whether the
+// key was within the limit (an absent key is). One table lookup, however
+// many documents.
+func (p *Postings) AppendDocsMaxDF(dst []uint32, key uint64, maxDF uint64) ([]uint32, bool) {
+	return p.s.appendDocsMaxDF(dst, mix64(key), maxDF)
+}
+
+// batch is the number of keys whose table slots the batch methods load
+// ahead, so that the processor overlaps their cache misses, which dominate
+// the cost in a large table.
+const batch = 32
+
+// keep makes the compiler perform the loads that computed its argument.
+//
+//go:noinline
+func keep(uint64) {}
+
+// AddMany adds doc to the sets of all keys. It is Add for each key, with
+// the cache misses of a large table overlapped.
+func (p *Postings) AddMany(keys []uint64, doc uint32) {
+	var hs [batch]uint64
+	for from := 0; from < len(keys); from += batch {
+		n := min(batch, len(keys)-from)
+		sink := uint64(0)
+		for i := range n {
+			hs[i] = mix64(keys[from+i])
+			sink ^= p.s.peek(hs[i])
+		}
+		keep(sink)
+		for i := range n {
+			p.s.add(hs[i], doc)
+		}
+	}
+}
+
+// VisitDocsMaxDF calls fn(i, docs) for each key keys[i] with at least one
+// and at most maxDF documents (any number when maxDF is 0), docs being its
+// documents in increasing order; docs is scratch space reused between
+// calls and returned grown. It is AppendDocsMaxDF for each key, with the
+// cache misses of a large table overlapped.
+func (p *Postings) VisitDocsMaxDF(keys []uint64, maxDF uint64, docs []uint32, fn func(i int, docs []uint32)) []uint32 {
+	var hs [batch]uint64
+	for from := 0; from < len(keys); from += batch {
+		n := min(batch, len(keys)-from)
+		sink := uint64(0)
+		for i := range n {
+			hs[i] = mix64(keys[from+i])
+			sink ^= p.s.peek(hs[i])
+		}
+		keep(sink)
+		for i := range n {
+			var ok bool
+			if docs, ok = p.s.appendDocsMaxDF(docs[:0], hs[i], maxDF); ok && len(docs) > 0 {
+				fn(from+i, docs)
+			}
+		}
+	}
+	return docs
+}
+
 // Union replaces the contents of dst with the union of the document sets of
 // keys. When maxDF > 0, keys with more than maxDF documents (boilerplate,
 // hot buckets) are skipped. Keys stored as bitmaps are combined with

@@ -653,3 +653,40 @@ func (s *store[K]) memoryBytes() int {
 
 // sizeofStore is the size of one band's store header inside an LSH.
 const sizeofStore = unsafe.Sizeof(store[uint32]{})
+
+// appendDocsMaxDF appends the documents of h to dst unless maxDF > 0 and h
+// has more than maxDF documents, with one lookup; it reports whether h had
+// at most maxDF documents (true for an absent h).
+func (s *store[K]) appendDocsMaxDF(dst []uint32, h K, maxDF uint64) ([]uint32, bool) {
+	i, n, v := s.lookup(h)
+	switch {
+	case n == 0:
+		return dst, true
+	case v != multiDoc:
+		if maxDF > 0 && uint64(n) > maxDF {
+			return dst, false
+		}
+		if i < 0 {
+			return append(dst, v), true
+		}
+		for p := i; p < i+n; p++ {
+			dst = append(dst, s.val(p))
+		}
+		return dst, true
+	}
+	if set, ok := s.small[h]; ok {
+		if maxDF > 0 && uint64(len(set)) > maxDF {
+			return dst, false
+		}
+		return append(dst, set...), true
+	}
+	bm := s.big[h]
+	c := bm.GetCardinality()
+	if maxDF > 0 && c > maxDF {
+		return dst, false
+	}
+	dst = slices.Grow(dst, int(c))
+	out := dst[len(dst) : len(dst)+int(c)]
+	bm.ToExistingArray(&out)
+	return dst[:len(dst)+int(c)], true
+}

@@ -166,6 +166,13 @@ func compare(t testing.TB, p *Postings, m model, extra []uint64) {
 		if !slices.Equal(buf, want) && len(want)+len(buf) > 0 {
 			t.Fatalf("AppendDocs(%#x) = %v, want %v", k, buf, want)
 		}
+		for _, maxDF := range []uint64{0, 1, 3, 40} {
+			got, ok := p.AppendDocsMaxDF(buf[:0], k, maxDF)
+			within := maxDF == 0 || uint64(len(want)) <= maxDF
+			if ok != within || (within && !slices.Equal(got, want) && len(want)+len(got) > 0) || (!within && len(got) != 0) {
+				t.Fatalf("AppendDocsMaxDF(%#x, %d) = %v, %v; want %v, %v", k, maxDF, got, ok, want, within)
+			}
+		}
 		for _, d := range want {
 			if !p.Contains(k, d) {
 				t.Fatalf("Contains(%#x, %d) = false", k, d)
@@ -576,4 +583,49 @@ func TestPostingsZeroKey(t *testing.T) {
 		p.Remove(0, d)
 	}
 	check(38, 39)
+}
+
+// TestPostingsBatch checks AddMany and VisitDocsMaxDF against Add and
+// AppendDocsMaxDF.
+func TestPostingsBatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	var one, many Postings
+	var keys []uint64
+	for doc := uint32(0); doc < 400; doc++ {
+		keys = keys[:0]
+		for range r.IntN(80) {
+			keys = append(keys, uint64(r.IntN(500)))
+		}
+		for _, k := range keys {
+			one.Add(k, doc)
+		}
+		many.AddMany(keys, doc)
+	}
+	for k := uint64(0); k < 520; k++ {
+		if !slices.Equal(one.AppendDocs(nil, k), many.AppendDocs(nil, k)) {
+			t.Fatalf("key %d differs", k)
+		}
+	}
+	probe := []uint64{3, 3, 999, 7, 0, 250}
+	for i := 0; i < 100; i++ {
+		probe = append(probe, uint64(r.IntN(600)))
+	}
+	for _, maxDF := range []uint64{0, 30, 60} {
+		var got [][]uint32
+		seen := map[int]bool{}
+		many.VisitDocsMaxDF(probe, maxDF, nil, func(i int, docs []uint32) {
+			seen[i] = true
+			want, ok := one.AppendDocsMaxDF(nil, probe[i], maxDF)
+			if !ok || !slices.Equal(docs, want) {
+				t.Fatalf("maxDF %d, key %d: %v, want %v", maxDF, probe[i], docs, want)
+			}
+			got = append(got, slices.Clone(docs))
+		})
+		for i, k := range probe {
+			want, ok := one.AppendDocsMaxDF(nil, k, maxDF)
+			if (ok && len(want) > 0) != seen[i] {
+				t.Fatalf("maxDF %d: key %d visited %v", maxDF, k, seen[i])
+			}
+		}
+	}
 }

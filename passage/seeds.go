@@ -1,6 +1,10 @@
 package passage
 
-import "math/bits"
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+)
 
 // Seed is a pair of shingle positions, A in a first document and B in a
 // second, whose shingle hashes are equal. Seeds start alignments in
@@ -174,4 +178,61 @@ func appendPairs(dst []Seed, ga, gb []int32) []Seed {
 		}
 	}
 	return dst
+}
+
+// SortByHash sorts fingerprints by hash, then position: the order
+// [AppendSeedsSorted] takes.
+func SortByHash(fps []Fingerprint) {
+	slices.SortFunc(fps, func(x, y Fingerprint) int {
+		if c := cmp.Compare(x.Hash, y.Hash); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Pos, y.Pos)
+	})
+}
+
+// AppendSeedsSorted is AppendSeeds for fingerprint lists sorted with
+// SortByHash: a merge join that needs no scratch space and costs
+// len(fa)+len(fb) comparisons. A document compared with many others sorts
+// its fingerprints once. Seeds come in hash order; the pairs of one hash are
+// capped at MaxPairsPerHash as AppendSeeds does.
+func AppendSeedsSorted(dst []Seed, fa, fb []Fingerprint) []Seed {
+	i, j := 0, 0
+	for i < len(fa) && j < len(fb) {
+		ha, hb := fa[i].Hash, fb[j].Hash
+		switch {
+		case ha < hb:
+			i++
+		case ha > hb:
+			j++
+		default:
+			ie, je := i+1, j+1
+			for ie < len(fa) && fa[ie].Hash == ha {
+				ie++
+			}
+			for je < len(fb) && fb[je].Hash == ha {
+				je++
+			}
+			if na, nb := ie-i, je-j; na == 1 && nb == 1 {
+				dst = append(dst, Seed{A: fa[i].Pos, B: fb[j].Pos})
+			} else {
+				dst = appendGroup(dst, fa[i:ie], fb[j:je])
+			}
+			i, j = ie, je
+		}
+	}
+	return dst
+}
+
+// appendGroup appends the capped pairs of one group of equal hashes.
+func appendGroup(dst []Seed, ga, gb []Fingerprint) []Seed {
+	var pa, pb [MaxPairsPerHash]int32
+	na, nb := min(len(ga), MaxPairsPerHash), min(len(gb), MaxPairsPerHash)
+	for k := range na {
+		pa[k] = ga[k*len(ga)/na].Pos // spread over the group when capped
+	}
+	for k := range nb {
+		pb[k] = gb[k*len(gb)/nb].Pos
+	}
+	return appendPairs(dst, pa[:na], pb[:nb])
 }

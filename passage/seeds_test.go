@@ -1,6 +1,7 @@
 package passage_test
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -117,5 +118,74 @@ func TestSeedAlign(t *testing.T) {
 	}
 	if found == 0 {
 		t.Fatal("no passage found")
+	}
+}
+
+// TestAppendSeedsSorted checks the merge join against AppendSeeds: the same
+// seeds when no hash needs capping, valid and capped seeds otherwise.
+func TestAppendSeedsSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 21))
+	key := func(s passage.Seed) [2]int32 { return [2]int32{s.A, s.B} }
+	for trial := 0; trial < 500; trial++ {
+		vocab := 2 + rng.IntN(300)
+		mk := func(n int) []passage.Fingerprint {
+			fps := make([]passage.Fingerprint, n)
+			for i := range fps {
+				fps[i] = passage.Fingerprint{Hash: uint64(rng.IntN(vocab)), Pos: int32(i)}
+			}
+			return fps
+		}
+		fa, fb := mk(rng.IntN(200)), mk(rng.IntN(200))
+		want := passage.AppendSeeds(nil, fa, fb)
+		sa, sb := slices.Clone(fa), slices.Clone(fb)
+		rng.Shuffle(len(sa), func(i, j int) { sa[i], sa[j] = sa[j], sa[i] })
+		passage.SortByHash(sa)
+		passage.SortByHash(sb)
+		got := passage.AppendSeedsSorted(nil, sa, sb)
+		hashA := map[int32]uint64{}
+		for _, f := range fa {
+			hashA[f.Pos] = f.Hash
+		}
+		hashB := map[int32]uint64{}
+		for _, f := range fb {
+			hashB[f.Pos] = f.Hash
+		}
+		perHash := map[uint64]int{}
+		for _, s := range got {
+			if hashA[s.A] != hashB[s.B] {
+				t.Fatalf("trial %d: seed %+v joins different hashes", trial, s)
+			}
+			perHash[hashA[s.A]]++
+		}
+		capped := false
+		for h, n := range perHash {
+			if n > passage.MaxPairsPerHash {
+				t.Fatalf("trial %d: %d seeds for hash %d", trial, n, h)
+			}
+			if n == passage.MaxPairsPerHash {
+				capped = true
+			}
+		}
+		if capped {
+			continue
+		}
+		gk, wk := make([][2]int32, 0, len(got)), make([][2]int32, 0, len(want))
+		for _, s := range got {
+			gk = append(gk, key(s))
+		}
+		for _, s := range want {
+			wk = append(wk, key(s))
+		}
+		cmpPair := func(x, y [2]int32) int {
+			if x[0] != y[0] {
+				return int(x[0] - y[0])
+			}
+			return int(x[1] - y[1])
+		}
+		slices.SortFunc(gk, cmpPair)
+		slices.SortFunc(wk, cmpPair)
+		if !slices.Equal(gk, wk) {
+			t.Fatalf("trial %d: merge join gives %d seeds, hash join %d", trial, len(gk), len(wk))
+		}
 	}
 }

@@ -7,8 +7,17 @@ import (
 	"github.com/neardup/neardup/normalize"
 )
 
+// onBoundary reports whether off is where a code point starts when text is
+// decoded as UTF-8 (an invalid byte is a unit of its own), or the end.
 func onBoundary(text string, off int) bool {
-	return off == len(text) || (off >= 0 && off < len(text) && utf8.RuneStart(text[off]))
+	for i := 0; i < len(text); {
+		if i == off {
+			return true
+		}
+		_, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+	}
+	return off == len(text)
 }
 
 // FuzzSpans checks, for arbitrary text, that every word shingle and

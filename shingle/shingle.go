@@ -73,22 +73,43 @@ func Count(n, size int) int {
 //
 // AppendWords allocates only if dst must grow.
 func AppendWords(dst []uint64, toks *normalize.Tokens, size int) []uint64 {
-	if size <= 0 {
-		size = DefaultSize
-	}
-	n := len(toks.List)
-	if n == 0 {
-		return dst
-	}
 	base := len(dst)
 	// Token hashes go into dst first; the shingle hashes then overwrite them
-	// in place (shingle i only needs token i, read before it is overwritten,
-	// and tokens after it).
+	// in place.
+	dst = AppendTokenHashes(dst, toks)
+	return dst[:base+len(wordsInPlace(dst[base:], size))]
+}
+
+// AppendTokenHashes appends to dst the hash of each token of toks
+// (TokenHash of its normalized bytes).
+func AppendTokenHashes(dst []uint64, toks *normalize.Tokens) []uint64 {
 	for i := range toks.List {
 		t := &toks.List[i]
 		dst = append(dst, xxhash.Sum64(toks.Norm[t.NormStart:t.NormEnd]))
 	}
-	h := dst[base:]
+	return dst
+}
+
+// AppendWordsFromTokens appends to dst the word shingle hashes of a text
+// whose token hashes (AppendTokenHashes) are tokens: the same hashes as
+// AppendWords, for callers that need the token hashes too.
+func AppendWordsFromTokens(dst, tokens []uint64, size int) []uint64 {
+	base := len(dst)
+	dst = append(dst, tokens...)
+	return dst[:base+len(wordsInPlace(dst[base:], size))]
+}
+
+// wordsInPlace turns the token hashes in h into the shingle hashes, in
+// place (shingle i only needs token i, read before it is overwritten, and
+// tokens after it), and returns them.
+func wordsInPlace(h []uint64, size int) []uint64 {
+	if size <= 0 {
+		size = DefaultSize
+	}
+	n := len(h)
+	if n == 0 {
+		return h
+	}
 	m := min(size, n)
 	var r uint64
 	for _, t := range h[:m] {
@@ -97,7 +118,7 @@ func AppendWords(dst []uint64, toks *normalize.Tokens, size int) []uint64 {
 	salt := Seed + uint64(m)
 	if m < size {
 		h[0] = fmix64(r ^ salt)
-		return dst[:base+1]
+		return h[:1]
 	}
 	top := pow(m - 1)
 	last := n - m
@@ -107,7 +128,7 @@ func AppendWords(dst []uint64, toks *normalize.Tokens, size int) []uint64 {
 		h[i] = out
 	}
 	h[last] = fmix64(r ^ salt)
-	return dst[:base+last+1]
+	return h[:last+1]
 }
 
 // Words returns an iterator over the positions and hashes of the word

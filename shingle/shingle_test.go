@@ -3,6 +3,7 @@ package shingle
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -314,5 +315,28 @@ func TestCharTextIgnoresTrailingSpace(t *testing.T) {
 	toks := spaceTokens("ab cd")
 	if !bytes.Equal(charText(toks), []byte("ab cd")) {
 		t.Fatalf("charText = %q", charText(toks))
+	}
+}
+
+func TestAppendWordsFromTokens(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for trial := 0; trial < 100; trial++ {
+		toks := spaceTokens(randomText(rng, rng.IntN(30), 10))
+		th := AppendTokenHashes(nil, toks)
+		if len(th) != toks.Len() {
+			t.Fatalf("%d token hashes for %d tokens", len(th), toks.Len())
+		}
+		for i, h := range th {
+			if h != TokenHash(toks.Text(i)) {
+				t.Fatalf("token hash %d differs", i)
+			}
+		}
+		for _, size := range []int{0, 1, 3, 5} {
+			want := AppendWords([]uint64{9}, toks, size)
+			got := AppendWordsFromTokens([]uint64{9}, th, size)
+			if !slices.Equal(got, want) {
+				t.Fatalf("size %d: %v, want %v", size, got, want)
+			}
+		}
 	}
 }
