@@ -382,9 +382,7 @@ func (d *Detector) insertLocked(rec *docRecord, borrowed bool) uint32 {
 		t.sets = append(t.sets, keep(rec.set))
 	}
 	if d.fpOn {
-		for _, k := range rec.fpKeys {
-			d.fpIndex.Add(k, num)
-		}
+		d.fpIndex.AddMany(rec.fpKeys, num)
 		t.fpKeys = append(t.fpKeys, keep(rec.fpKeys))
 	}
 	if d.opt.Passages {

@@ -37,26 +37,35 @@ func (p Passage) Repeat(id string) bool { return p.OtherID == id }
 // passDoc is what passage detection keeps of an indexed document.
 type passDoc struct {
 	doc     passage.Doc
-	fps     []passage.Fingerprint
-	offsets []uint32 // start and end byte offset of each token
+	fps     []passage.Fingerprint // sorted by hash (passage.SortByHash)
+	offsets []uint32              // start and end byte offset of each token
+}
+
+// docFP is an indexed document sharing the fingerprint fp (an index into
+// the new document's fingerprints).
+type docFP struct {
+	doc uint32
+	fp  int32
 }
 
 // passWork is the per-goroutine scratch of passage detection.
 type passWork struct {
 	finder  passage.Finder
 	doc     passage.Doc
+	pairs   []docFP
+	docs    []uint32
 	seeds   []passage.Seed
 	found   []passage.Passage
 	repeats []passage.Passage
 }
 
-// prepare sets pw.doc to the tokens and shingles of toks and finds its
-// repeats.
-func (pw *passWork) prepare(params passage.Params, toks *normalize.Tokens, shingles []uint64) {
+// prepare sets pw.doc to the token hashes (truncated to 32 bits) and
+// shingles of a text and finds its repeats.
+func (pw *passWork) prepare(params passage.Params, tokHashes, shingles []uint64) {
 	pw.finder.Params = params
 	pw.doc.Tokens = pw.doc.Tokens[:0]
-	for i := range toks.List {
-		pw.doc.Tokens = append(pw.doc.Tokens, uint32(shingle.TokenHash(toks.Text(i))))
+	for _, h := range tokHashes {
+		pw.doc.Tokens = append(pw.doc.Tokens, uint32(h))
 	}
 	pw.doc.Shingles = shingles
 	pw.repeats = pw.finder.Repeats(pw.repeats[:0], pw.doc)
@@ -66,7 +75,7 @@ func (pw *passWork) prepare(params passage.Params, toks *normalize.Tokens, shing
 // document besides its fingerprints: token hashes and repeats. It runs
 // outside the lock.
 func (d *Detector) preparePassages(ws *workspace) {
-	ws.pass.prepare(d.opt.Passage, &ws.signer.toks, ws.signer.shingles)
+	ws.pass.prepare(d.opt.Passage, ws.signer.tokHashes, ws.signer.shingles)
 }
 
 // passagesLocked finds the passages of the prepared document shared with
@@ -83,27 +92,51 @@ func (d *Detector) passagesLocked(ws *workspace, id string) []Passage {
 		out = append(out, Passage{Start: s, End: e, OtherID: id, OtherStart: os, OtherEnd: oe,
 			Words: words(p.B), Boilerplate: d.boilerplate(ws.fps, p.B)})
 	}
-	if len(ws.fpKeys) > 0 {
-		d.fpIndex.Union(ws.cand, ws.fpKeys, d.maxDF)
-		it := ws.cand.Iterator()
-		for it.HasNext() {
-			c := it.Next()
-			if !d.docs.has(c) {
-				continue
+	// The (document, fingerprint) pairs that matched, by document: each
+	// candidate costs what it shares, not its length.
+	pairs := pw.pairs[:0]
+	pw.docs = d.fpIndex.VisitDocsMaxDF(ws.fpKeys, d.maxDF, pw.docs, func(fi int, docs []uint32) {
+		for _, doc := range docs {
+			pairs = append(pairs, docFP{doc: doc, fp: int32(fi)})
+		}
+	})
+	slices.SortFunc(pairs, func(x, y docFP) int {
+		if c := cmp.Compare(x.doc, y.doc); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.fp, y.fp)
+	})
+	pw.pairs = pairs
+	for i := 0; i < len(pairs); {
+		c := pairs[i].doc
+		j := i + 1
+		for j < len(pairs) && pairs[j].doc == c {
+			j++
+		}
+		group := pairs[i:j]
+		i = j
+		if !d.docs.has(c) {
+			continue
+		}
+		e, pd := d.docs.get(c), d.docs.pass[c-d.docs.base]
+		if pd == nil {
+			continue
+		}
+		pw.seeds = pw.seeds[:0]
+		for _, g := range group {
+			f := ws.fps[g.fp]
+			k := firstHash(pd.fps, f.Hash)
+			for n := 0; k < len(pd.fps) && pd.fps[k].Hash == f.Hash && n < passage.MaxPairsPerHash; k, n = k+1, n+1 {
+				pw.seeds = append(pw.seeds, passage.Seed{A: f.Pos, B: pd.fps[k].Pos})
 			}
-			e, pd := d.docs.get(c), d.docs.pass[c-d.docs.base]
-			if pd == nil {
-				continue
-			}
-			pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], ws.fps, pd.fps)
-			pw.found = pw.finder.Align(pw.found[:0], pw.doc, pd.doc, pw.seeds)
-			for _, p := range pw.found {
-				s, e2 := toks.Span(p.A.Start, p.A.End)
-				offs := pd.offsets
-				out = append(out, Passage{Start: s, End: e2, OtherID: e.id,
-					OtherStart: int(offs[2*p.B.Start]), OtherEnd: int(offs[2*p.B.End-1]),
-					Words: words(p.A), Boilerplate: d.boilerplate(ws.fps, p.A)})
-			}
+		}
+		pw.found = pw.finder.Align(pw.found[:0], pw.doc, pd.doc, pw.seeds)
+		for _, p := range pw.found {
+			s, e2 := toks.Span(p.A.Start, p.A.End)
+			offs := pd.offsets
+			out = append(out, Passage{Start: s, End: e2, OtherID: e.id,
+				OtherStart: int(offs[2*p.B.Start]), OtherEnd: int(offs[2*p.B.End-1]),
+				Words: words(p.A), Boilerplate: d.boilerplate(ws.fps, p.A)})
 		}
 	}
 	slices.SortStableFunc(out, func(x, y Passage) int {
@@ -130,6 +163,21 @@ func (d *Detector) boilerplate(fps []passage.Fingerprint, r passage.Range) bool 
 	return n > 0 && 2*hot >= n
 }
 
+// firstHash returns the index of the first fingerprint of fps (sorted by
+// hash) whose hash is at least h.
+func firstHash(fps []passage.Fingerprint, h uint64) int {
+	lo, hi := 0, len(fps)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if fps[m].Hash < h {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
 // keepPassages returns what passage detection keeps of the prepared
 // document.
 func (d *Detector) keepPassages(ws *workspace) *passDoc {
@@ -145,6 +193,7 @@ func (d *Detector) keepPassages(ws *workspace) *passDoc {
 	for _, t := range toks.List {
 		pd.offsets = append(pd.offsets, uint32(t.Start), uint32(t.End))
 	}
+	passage.SortByHash(pd.fps) // for the binary searches of later documents
 	return pd
 }
 
@@ -166,10 +215,11 @@ func Repeats(text []byte, opt Options) ([]Passage, error) {
 // The zero value uses the default options. A RepeatFinder is not safe for
 // concurrent use.
 type RepeatFinder struct {
-	opt      Options
-	toks     normalize.Tokens
-	shingles []uint64
-	pass     passWork
+	opt       Options
+	toks      normalize.Tokens
+	tokHashes []uint64
+	shingles  []uint64
+	pass      passWork
 }
 
 // Reset sets the options (only Normalize and Passage matter) and reports
@@ -188,8 +238,9 @@ func (f *RepeatFinder) Reset(opt Options) error {
 // describes them, in the order of their later copy.
 func (f *RepeatFinder) Find(dst []Passage, text []byte) []Passage {
 	normalize.Tokenize(&f.toks, text, f.opt.Normalize)
-	f.shingles = shingle.AppendWords(f.shingles[:0], &f.toks, passage.ShingleSize)
-	f.pass.prepare(f.opt.Passage, &f.toks, f.shingles)
+	f.tokHashes = shingle.AppendTokenHashes(f.tokHashes[:0], &f.toks)
+	f.shingles = shingle.AppendWordsFromTokens(f.shingles[:0], f.tokHashes, passage.ShingleSize)
+	f.pass.prepare(f.opt.Passage, f.tokHashes, f.shingles)
 	for _, p := range f.pass.repeats {
 		s, e := f.toks.Span(p.B.Start, p.B.End)
 		os, oe := f.toks.Span(p.A.Start, p.A.End)

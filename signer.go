@@ -27,14 +27,15 @@ type Sketch struct {
 // and slices it returns are owned by the Signer and overwritten by the next
 // call to Sign or SignString.
 type Signer struct {
-	opt      Options
-	mh       minhash.Params
-	toks     normalize.Tokens
-	shingles []uint64 // positional word shingles
-	kept     []uint64 // shingles left after skipping boilerplate
-	set      []uint64 // distinct word shingles, first-occurrence order
-	dedup    shingle.Deduper
-	sketch   Sketch
+	opt       Options
+	mh        minhash.Params
+	toks      normalize.Tokens
+	tokHashes []uint64 // per token
+	shingles  []uint64 // positional word shingles
+	kept      []uint64 // shingles left after skipping boilerplate
+	set       []uint64 // distinct word shingles, first-occurrence order
+	dedup     shingle.Deduper
+	sketch    Sketch
 }
 
 // NewSigner returns a Signer for the given options (the zero Options are
@@ -66,15 +67,21 @@ func (s *Signer) SignString(text string) *Sketch {
 	return &s.sketch
 }
 
-// tokenize normalizes text and computes its positional word shingles.
+// tokenize normalizes text and computes its token hashes and positional
+// word shingles.
 func (s *Signer) tokenize(text []byte) {
 	normalize.Tokenize(&s.toks, text, s.opt.Normalize)
-	s.shingles = shingle.AppendWords(s.shingles[:0], &s.toks, s.opt.ShingleSize)
+	s.shingle()
 }
 
 func (s *Signer) tokenizeString(text string) {
 	normalize.TokenizeString(&s.toks, text, s.opt.Normalize)
-	s.shingles = shingle.AppendWords(s.shingles[:0], &s.toks, s.opt.ShingleSize)
+	s.shingle()
+}
+
+func (s *Signer) shingle() {
+	s.tokHashes = shingle.AppendTokenHashes(s.tokHashes[:0], &s.toks)
+	s.shingles = shingle.AppendWordsFromTokens(s.shingles[:0], s.tokHashes, s.opt.ShingleSize)
 }
 
 // summarize computes the distinct shingle set and the sketch, leaving out

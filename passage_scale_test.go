@@ -1,0 +1,134 @@
+package neardup
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// newsLike generates documents of n words drawn by their frequency in the
+// seed articles (real French, Zipf-distributed), so that documents share no
+// long run by chance; every tenth document is a near-duplicate (2 % of its
+// words changed) and every twentieth quotes 30 words of an earlier one, as
+// wire quotes are.
+type newsLike struct {
+	rng   *rand.Rand
+	words []string
+	cum   []float64
+	docs  [][]string
+}
+
+func newNewsLike(tb testing.TB, seed uint64) *newsLike {
+	_, texts := readSeeds(tb)
+	count := map[string]int{}
+	for _, t := range texts {
+		for _, w := range strings.Fields(t) {
+			count[w]++
+		}
+	}
+	g := &newsLike{rng: rand.New(rand.NewPCG(seed, 3))}
+	for w := range count {
+		g.words = append(g.words, w)
+	}
+	sort.Strings(g.words)
+	total := 0.0
+	for _, w := range g.words {
+		total += float64(count[w])
+		g.cum = append(g.cum, total)
+	}
+	for i := range g.cum {
+		g.cum[i] /= total
+	}
+	return g
+}
+
+func (g *newsLike) word() string {
+	return g.words[sort.SearchFloat64s(g.cum, g.rng.Float64())]
+}
+
+func (g *newsLike) next(n int) string {
+	i := len(g.docs)
+	var w []string
+	switch {
+	case i%10 == 9:
+		w = append([]string(nil), g.docs[g.rng.IntN(i)]...)
+		for k := range w {
+			if g.rng.IntN(50) == 0 {
+				w[k] = g.word()
+			}
+		}
+	default:
+		w = make([]string, n)
+		for k := range w {
+			w[k] = g.word()
+		}
+		if i%20 == 4 && i > 0 {
+			src := g.docs[g.rng.IntN(i)]
+			from := g.rng.IntN(len(src) - 30)
+			at := g.rng.IntN(n - 30)
+			copy(w[at:], src[from:from+30])
+		}
+	}
+	g.docs = append(g.docs, w)
+	return strings.Join(w, " ")
+}
+
+// BenchmarkPassageIndex measures Add with Options.Passages into a detector
+// holding n news-like articles of 600 words: sign, repeats, shared
+// passages, matches and insertion.
+//
+//	go test -run XXX -bench PassageIndex -benchtime 2000x
+func BenchmarkPassageIndex(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			g := newNewsLike(b, 1)
+			d, _ := New(Options{Passages: true})
+			start := time.Now()
+			for i := 0; i < n; i++ {
+				d.AddString(fmt.Sprint(i), g.next(600))
+			}
+			b.Logf("built %d documents in %v", n, time.Since(start).Round(time.Millisecond))
+			texts := make([]string, b.N)
+			for i := range texts {
+				texts[i] = g.next(600)
+			}
+			passages := 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				res, _ := d.AddString(fmt.Sprint("new", i), texts[i])
+				passages += len(res.Passages)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/doc")
+			b.ReportMetric(float64(passages)/float64(b.N), "passages/doc")
+		})
+	}
+}
+
+// TestNewsLikePassages checks the generator behind BenchmarkPassageIndex:
+// the planted quotes and near-duplicates are found as passages, and
+// unrelated documents share none.
+func TestNewsLikePassages(t *testing.T) {
+	g := newNewsLike(t, 2)
+	d, _ := New(Options{Passages: true})
+	withPassages := 0
+	for i := 0; i < 400; i++ {
+		res, err := d.AddString(fmt.Sprint(i), g.next(300))
+		if err != nil {
+			t.Fatal(err)
+		}
+		planted := i%10 == 9 || (i%20 == 4 && i > 0)
+		if got := len(res.Passages) > 0; got != planted {
+			t.Fatalf("document %d: %d passages, planted %v", i, len(res.Passages), planted)
+		}
+		if planted {
+			withPassages++
+		}
+	}
+	if withPassages != 60 {
+		t.Fatalf("%d documents with passages", withPassages)
+	}
+}
