@@ -51,10 +51,10 @@ func TestWindowEvictsOldDocuments(t *testing.T) {
 		t.Fatal(err)
 	}
 	// EvictBefore.
-	if n := d.EvictBefore(t0.Add(50 * time.Hour)); n != 23 {
+	if n, err := d.EvictBefore(t0.Add(50 * time.Hour)); n != 23 || err != nil {
 		t.Fatalf("EvictBefore removed %d, want 23", n)
 	}
-	if n := d.EvictBefore(t0.Add(50 * time.Hour)); n != 0 {
+	if n, _ := d.EvictBefore(t0.Add(50 * time.Hour)); n != 0 {
 		t.Fatalf("second EvictBefore removed %d", n)
 	}
 	if _, err := New(Options{Window: -time.Second}); !errors.Is(err, ErrOptions) {
@@ -68,7 +68,7 @@ func TestEvictionOutOfOrder(t *testing.T) {
 	for i, h := range times {
 		d.AddStringAt(fmt.Sprint(i), fmt.Sprint("texte numéro ", i), t0.Add(time.Duration(h)*time.Hour))
 	}
-	if n := d.EvictBefore(t0.Add(6 * time.Hour)); n != 3 {
+	if n, _ := d.EvictBefore(t0.Add(6 * time.Hour)); n != 3 {
 		t.Fatalf("evicted %d, want 3 (times 5, 1, 3)", n)
 	}
 	for i, h := range times {
