@@ -644,6 +644,13 @@ func (d *Detector) loadSnapshot(rd io.Reader, lastSeq *uint64, rec *Recovery) er
 	*lastSeq = r.uvarint("sequence number")
 	newest := r.varint("latest time")
 	n := r.count(1, "document count")
+	// Size the tables once: no rehash while loading.
+	d.lsh.Grow(n)
+	d.byID = make(map[string]uint32, n)
+	t := &d.docs
+	t.entries = make([]docEntry, 0, n)
+	t.sig8 = make([]uint8, 0, n*t.k)
+	t.bandKeys = make([]uint32, 0, n*t.bands)
 	for range n {
 		body := r.bytes(r.uvarint("document length"), "document")
 		if r.err != nil {

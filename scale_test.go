@@ -3,6 +3,8 @@ package neardup
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -84,5 +86,70 @@ func TestIndexScaleSmall(t *testing.T) {
 	_, _, dups := indexScale(t, 5000)
 	if dups != 500 {
 		t.Fatalf("%d of 500 planted near-duplicates found", dups)
+	}
+}
+
+// BenchmarkSnapshotReopen measures, for a persistent detector holding n
+// synthetic documents (default options), writing a snapshot and opening
+// the directory again (reading the snapshot and rebuilding the LSH band
+// tables from the stored band keys), and the snapshot's size per document.
+//
+//	go test -run XXX -bench SnapshotReopen -benchtime 1x
+func BenchmarkSnapshotReopen(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				dir := b.TempDir()
+				d, err := Open(dir, Options{Durability: SyncBatch, SnapshotBytes: -1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				fillSynthetic(b, d, n)
+				start := time.Now()
+				if err := d.Snapshot(); err != nil {
+					b.Fatal(err)
+				}
+				write := time.Since(start)
+				d.Close()
+				info, _ := os.Stat(filepath.Join(dir, SnapshotFile))
+				start = time.Now()
+				d, err = Open(dir, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				reopen := time.Since(start)
+				if d.Len() != n {
+					b.Fatalf("reopened with %d documents", d.Len())
+				}
+				d.Close()
+				b.ReportMetric(write.Seconds(), "snapshot-s")
+				b.ReportMetric(reopen.Seconds(), "reopen-s")
+				b.ReportMetric(float64(info.Size())/float64(n), "file-B/doc")
+			}
+		})
+	}
+}
+
+// fillSynthetic adds n documents of 600 random shingles (every tenth a
+// near-duplicate of the one before) through the detector's internal path,
+// skipping tokenization.
+func fillSynthetic(tb testing.TB, d *Detector, n int) {
+	rng := rand.New(rand.NewPCG(5, uint64(n)))
+	ws := d.pool.Get().(*workspace)
+	prev := make([]uint64, 600)
+	for i := 0; i < n; i++ {
+		sh := ws.signer.shingles[:0]
+		for k := range 600 {
+			h := rng.Uint64()
+			if i%10 == 9 && rng.IntN(40) != 0 {
+				h = prev[k]
+			}
+			sh = append(sh, h)
+		}
+		copy(prev, sh)
+		ws.signer.shingles = sh
+		if _, err := d.add(fmt.Sprintf("doc-%07d", i), int64(i), ws); err != nil {
+			tb.Fatal(err)
+		}
 	}
 }
