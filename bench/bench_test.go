@@ -392,3 +392,56 @@ func TestBenchmarkInputs(t *testing.T) {
 		t.Errorf("found %d near-duplicates of %d at Jaccard >= 0.8, and %d other matches", found, want, falsePos)
 	}
 }
+
+// BenchmarkSnapshot measures a persistent detector of 10 k or 100 k
+// articles (1 M with -bench.large), default options: writing a snapshot,
+// and opening the directory again (reading the snapshot and rebuilding the
+// LSH tables from the stored band keys).
+func BenchmarkSnapshot(b *testing.B) {
+	c := newCorpus(b, bench.Params{})
+	sizes := []int{10_000, 100_000}
+	if *large {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		b.Run(sizeName(n), func(b *testing.B) {
+			dir := b.TempDir()
+			opt := neardup.Options{Durability: neardup.SyncBatch, SnapshotBytes: -1}
+			d, err := neardup.Open(dir, opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var buf []byte
+			for i := range n {
+				buf = c.AppendArticle(buf[:0], uint64(i), articleWords)
+				if _, err := d.Add(strconv.Itoa(i), buf); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Run("Write", func(b *testing.B) {
+				for b.Loop() {
+					if err := d.Snapshot(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/doc")
+			})
+			if err := d.Close(); err != nil {
+				b.Fatal(err)
+			}
+			b.Run("Reopen", func(b *testing.B) {
+				for b.Loop() {
+					d, err := neardup.Open(dir, opt)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if d.Len() != n {
+						b.Fatalf("reopened with %d documents", d.Len())
+					}
+					d.Close()
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/doc")
+			})
+		})
+	}
+}
