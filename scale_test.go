@@ -6,6 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -150,6 +153,73 @@ func fillSynthetic(tb testing.TB, d *Detector, n int) {
 		ws.signer.shingles = sh
 		if _, err := d.add(fmt.Sprintf("doc-%07d", i), int64(i), ws); err != nil {
 			tb.Fatal(err)
+		}
+	}
+}
+
+// loadIDs numbers the documents BenchmarkLoad adds, across its runs.
+var loadIDs atomic.Int64
+
+// BenchmarkLoad measures a dedup stage under sustained load: workers each
+// Add a fresh 600-word article then Query another, against a detector
+// already holding n documents (100 k, 1 M), with GOMAXPROCS 1 and 2. It
+// reports operations per second and the p50 and p99 latency of one
+// operation (an Add or a Query, signing included).
+//
+//	go test -run XXX -bench Load -benchtime 20000x
+func BenchmarkLoad(b *testing.B) {
+	g := newNewsLike(b, 4)
+	texts := make([]string, 4000)
+	for i := range texts {
+		texts[i] = g.next(600)
+	}
+	for _, n := range []int{100_000, 1_000_000} {
+		d, err := New(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fillSynthetic(b, d, n)
+		for _, procs := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%d/cpu=%d", n, procs), func(b *testing.B) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				workers := 4 * procs
+				lat := make([][]time.Duration, workers)
+				var next atomic.Int64
+				var wg sync.WaitGroup
+				b.ResetTimer()
+				for w := range workers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for {
+							i := int(next.Add(1)) - 1
+							if i >= b.N {
+								return
+							}
+							start := time.Now()
+							if i%2 == 0 {
+								if _, err := d.AddString(fmt.Sprint("load-", loadIDs.Add(1)), texts[i%len(texts)]); err != nil {
+									b.Error(err)
+									return
+								}
+							} else {
+								d.QueryString(texts[(i*7)%len(texts)])
+							}
+							lat[w] = append(lat[w], time.Since(start))
+						}
+					}()
+				}
+				wg.Wait()
+				b.StopTimer()
+				var all []time.Duration
+				for _, l := range lat {
+					all = append(all, l...)
+				}
+				slices.Sort(all)
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+				b.ReportMetric(float64(all[len(all)/2].Microseconds()), "p50-µs")
+				b.ReportMetric(float64(all[len(all)*99/100].Microseconds()), "p99-µs")
+			})
 		}
 	}
 }
