@@ -45,27 +45,7 @@ func AppendChars(dst []uint64, toks *normalize.Tokens, n int) []uint64 {
 		dst = append(dst, fmix64(uint64(r)^Seed))
 		i += size
 	}
-	h := dst[base:]
-	cnt := len(h)
-	m := min(n, cnt)
-	var r uint64
-	for _, c := range h[:m] {
-		r = r*Base + c
-	}
-	salt := Seed + uint64(m)
-	if m < n {
-		h[0] = fmix64(r ^ salt)
-		return dst[:base+1]
-	}
-	top := pow(m - 1)
-	last := cnt - m
-	for i := 0; i < last; i++ {
-		out := fmix64(r ^ salt)
-		r = (r-h[i]*top)*Base + h[i+m]
-		h[i] = out
-	}
-	h[last] = fmix64(r ^ salt)
-	return dst[:base+last+1]
+	return dst[:base+len(wordsInPlace(dst[base:], n))]
 }
 
 // CharSpan returns the byte range [start, end) in the original text of the
