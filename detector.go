@@ -2,6 +2,7 @@ package neardup
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -87,6 +88,7 @@ type Detector struct {
 	byTime   timeHeap // for the window and EvictBefore
 	newest   int64    // latest document time seen (Unix ns)
 	live     int
+	capped   uint64 // documents left out of full LSH buckets
 }
 
 // workspace is the per-goroutine scratch of the detector.
@@ -360,10 +362,11 @@ type docRecord struct {
 	pass    *passDoc
 }
 
-// insertLocked indexes rec under the next document number. When borrowed
-// is set, rec's slices belong to the caller and are copied. The caller holds
+// insertLocked indexes rec under the next document number, which it
+// returns with the number of bands whose bucket was full. When borrowed is
+// set, rec's slices belong to the caller and are copied. The caller holds
 // d.mu for writing.
-func (d *Detector) insertLocked(rec *docRecord, borrowed bool) uint32 {
+func (d *Detector) insertLocked(rec *docRecord, borrowed bool) (uint32, int) {
 	num := uint32(d.docs.next())
 	keep := func(s []uint64) []uint64 {
 		if borrowed {
@@ -371,8 +374,10 @@ func (d *Detector) insertLocked(rec *docRecord, borrowed bool) uint32 {
 		}
 		return s
 	}
+	capped := 0
 	if rec.size > 0 {
-		d.lsh.AddKeys(num, rec.keys) // len(rec.keys) == Bands: cannot fail
+		capped, _ = d.lsh.AddKeysCapped(num, rec.keys, d.opt.bucketCap()) // len(rec.keys) == Bands: cannot fail
+		d.capped += uint64(capped)
 		if d.sims != nil {
 			d.sims.Add(num, rec.simhash)
 		}
@@ -396,7 +401,7 @@ func (d *Detector) insertLocked(rec *docRecord, borrowed bool) uint32 {
 	d.joinLocked(num, rec.id, rec.links)
 	d.byTime.push(rec.time, num)
 	d.newest = max(d.newest, rec.time)
-	return num
+	return num, capped
 }
 
 // candidatesLocked fills ws.cand with the documents to verify: the LSH
@@ -520,7 +525,9 @@ func (d *Detector) removeLocked(num uint32) error {
 	t := &d.docs
 	e := t.get(num)
 	if e.size > 0 {
-		if err := d.lsh.RemoveKeys(num, t.keys(num)); err != nil {
+		// A document left out of full buckets (Options.BucketCap) is
+		// missing from them: that is expected.
+		if err := d.lsh.RemoveKeys(num, t.keys(num)); err != nil && !errors.Is(err, index.ErrNotIndexed) {
 			return err
 		}
 		if d.sims != nil {

@@ -25,4 +25,12 @@ var (
 	// ErrFull reports that the detector has assigned all 2^32 internal
 	// document numbers.
 	ErrFull = errors.New("neardup: too many documents")
+	// ErrEntry reports a malformed Entry passed to a Store: an empty ID,
+	// or band keys or a signature whose length does not match the store's
+	// options.
+	ErrEntry = errors.New("neardup: malformed entry")
+	// ErrUnsupported reports a Store operation that the store's options
+	// rule out (Detector.Insert on a detector that keeps passages or
+	// shingle sets, which an Entry does not carry).
+	ErrUnsupported = errors.New("neardup: not supported with these options")
 )

@@ -26,6 +26,8 @@ const (
 	DefaultBoilerplateDF = 10
 	// DefaultSnapshotBytes is the default log size that triggers a snapshot.
 	DefaultSnapshotBytes = 64 << 20
+	// DefaultBucketCap is the default most documents one LSH bucket holds.
+	DefaultBucketCap = 1000
 )
 
 // SyncPolicy says when a persistent detector's changes become durable.
@@ -146,6 +148,25 @@ type Options struct {
 	// documents are not used to look for shared passages, so that a
 	// ubiquitous footer costs nothing.
 	BoilerplateDF int
+
+	// BucketCap is the most documents one LSH bucket holds; 0 means
+	// DefaultBucketCap, a negative value no cap. A document whose bucket in
+	// some band is full is still checked against the bucket's members (its
+	// near-duplicates among them are found) but is not added to that
+	// bucket: a bucket shared by very many documents (empty-page stubs,
+	// boilerplate-only texts) cannot make every insertion and query slower.
+	// Documents left out are counted (Detector.CappedBuckets,
+	// Inserted.Capped). The cap applies when a document is inserted and may
+	// change between runs of a persistent detector.
+	BucketCap int
+}
+
+// bucketCap returns the cap for index.LSH.AddKeysCapped (0: none).
+func (o Options) bucketCap() uint64 {
+	if o.BucketCap < 0 {
+		return 0
+	}
+	return uint64(o.BucketCap)
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -169,6 +190,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.BoilerplateDF == 0 {
 		o.BoilerplateDF = DefaultBoilerplateDF
+	}
+	if o.BucketCap == 0 {
+		o.BucketCap = DefaultBucketCap
 	}
 	switch {
 	case (o.Passages || o.Containment > 0 || o.IgnoreBoilerplate) && o.ShingleSize != passage.ShingleSize:

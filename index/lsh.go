@@ -486,3 +486,59 @@ func (l *LSH) CandidatesKeys(dst *roaring.Bitmap, keys []uint32, maxDF uint64) {
 	}
 	unionInto(dst, singles, bigs)
 }
+
+// AddKeysCapped is AddKeys with a cap on bucket size: doc is added only to
+// the bands whose bucket holds fewer than max documents, and the number of
+// bands whose bucket was full is returned. A zero max means no cap. A
+// document left out of a full bucket is still found by queries through its
+// other bands, and its near-duplicates are found through the bucket's
+// earlier members; the cap only bounds the cost of a bucket shared by very
+// many documents (boilerplate stubs). RemoveKeys of a capped document
+// reports the bands it is missing from (ErrNotIndexed) after removing it
+// from the others.
+func (l *LSH) AddKeysCapped(doc uint32, keys []uint32, max uint64) (int, error) {
+	if max == 0 {
+		return 0, l.AddKeys(doc, keys)
+	}
+	if err := l.checkKeys(keys); err != nil {
+		return 0, err
+	}
+	capped := 0
+	for b, k := range keys {
+		if l.bands[b].card(k) >= max {
+			capped++
+			continue
+		}
+		l.bands[b].add(k, doc)
+	}
+	return capped, nil
+}
+
+// BucketLen returns the number of documents in the bucket of band key key
+// in band band, 0 if band is out of range.
+func (l *LSH) BucketLen(band int, key uint32) uint64 {
+	if band < 0 || band >= len(l.bands) {
+		return 0
+	}
+	return l.bands[band].card(key)
+}
+
+// DocRange returns the smallest and largest document numbers in the tables
+// and the number of (band, document) postings, with ok false when the
+// tables are empty. It visits every bucket once: a caller that loads tables
+// with ReadLSH checks with it that they name only documents it knows.
+func (l *LSH) DocRange() (lo, hi uint32, postings uint64, ok bool) {
+	lo = math.MaxUint32
+	for i := range l.bands {
+		blo, bhi, n, bok := l.bands[i].docRange()
+		if !bok {
+			continue
+		}
+		lo, hi, ok = min(lo, blo), max(hi, bhi), true
+		postings += n
+	}
+	if !ok {
+		lo = 0
+	}
+	return lo, hi, postings, ok
+}

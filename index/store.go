@@ -690,3 +690,33 @@ func (s *store[K]) appendDocsMaxDF(dst []uint32, h K, maxDF uint64) ([]uint32, b
 	bm.ToExistingArray(&out)
 	return dst[:len(dst)+int(c)], true
 }
+
+// docRange returns the smallest and largest document of s and its number
+// of postings, ok false when s is empty.
+func (s *store[K]) docRange() (lo, hi uint32, n uint64, ok bool) {
+	lo = math.MaxUint32
+	see := func(a, b uint32, c uint64) {
+		lo, hi, n, ok = min(lo, a), max(hi, b), n+c, true
+	}
+	if s.zeroSet && s.zeroVal != multiDoc {
+		see(s.zeroVal, s.zeroVal, 1)
+	}
+	for i := range s.nslots() {
+		if s.key(i) == 0 {
+			continue
+		}
+		if v := s.val(i); v != multiDoc {
+			see(v, v, 1)
+		}
+	}
+	for _, set := range s.small {
+		see(set[0], set[len(set)-1], uint64(len(set)))
+	}
+	for _, bm := range s.big {
+		see(bm.Minimum(), bm.Maximum(), bm.GetCardinality())
+	}
+	if !ok {
+		lo = 0
+	}
+	return lo, hi, n, ok
+}

@@ -1,0 +1,91 @@
+package index
+
+import (
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+func TestAddKeysCapped(t *testing.T) {
+	l, err := NewLSH(LSHParams{Bands: 3, Rows: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Band 0 always shares key 7; bands 1 and 2 are distinct per document.
+	const max = 5
+	for doc := uint32(0); doc < 12; doc++ {
+		keys := []uint32{7, 100 + doc, 0x8000_0000 + doc}
+		capped, err := l.AddKeysCapped(doc, keys, max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		if doc >= max {
+			want = 1
+		}
+		if capped != want {
+			t.Fatalf("doc %d: capped %d, want %d", doc, capped, want)
+		}
+	}
+	if n := l.BucketLen(0, 7); n != max {
+		t.Fatalf("full bucket holds %d, want %d", n, max)
+	}
+	// A query through the full bucket finds its first members only.
+	bm := roaring.New()
+	l.CandidatesKeys(bm, []uint32{7, 1, 1}, 0)
+	if got := bm.ToArray(); len(got) != max || got[0] != 0 || got[max-1] != max-1 {
+		t.Fatalf("candidates %v", got)
+	}
+	// Removing a capped document reports the band it was left out of and
+	// removes it from the others.
+	if err := l.RemoveKeys(9, []uint32{7, 109, 0x8000_0009}); !errors.Is(err, ErrNotIndexed) {
+		t.Fatalf("removing a capped document: %v", err)
+	}
+	if l.BucketLen(1, 109) != 0 || l.BucketLen(2, 0x8000_0009) != 0 {
+		t.Fatal("capped document left in its other bands")
+	}
+	// A member leaving frees a place.
+	if err := l.RemoveKeys(0, []uint32{7, 100, 0x8000_0000}); err != nil {
+		t.Fatal(err)
+	}
+	if capped, _ := l.AddKeysCapped(20, []uint32{7, 120, 0x8000_0020}, max); capped != 0 {
+		t.Fatal("no place after a removal")
+	}
+	if capped, _ := l.AddKeysCapped(21, []uint32{7, 121, 0x8000_0021}, 0); capped != 0 || l.BucketLen(0, 7) != max+1 {
+		t.Fatal("zero max must not cap")
+	}
+	if _, err := l.AddKeysCapped(22, []uint32{1}, max); !errors.Is(err, ErrSignature) {
+		t.Fatalf("wrong key count: %v", err)
+	}
+	if l.BucketLen(-1, 7) != 0 || l.BucketLen(3, 7) != 0 {
+		t.Fatal("band out of range")
+	}
+}
+
+func TestDocRange(t *testing.T) {
+	l, _ := NewLSH(LSHParams{Bands: 4, Rows: 1})
+	if _, _, n, ok := l.DocRange(); ok || n != 0 {
+		t.Fatal("empty tables have a range")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	lo, hi, total := uint32(1<<32-1), uint32(0), uint64(0)
+	for i := 0; i < 3000; i++ {
+		doc := uint32(i) * 2654435761 // distinct documents
+		if i == 7 {
+			doc = 1<<32 - 1 // the overflow marker as a document
+		}
+		// Few distinct keys: runs, small sets and bitmaps all occur; key 0 too.
+		keys := []uint32{rng.Uint32N(3), rng.Uint32N(40), rng.Uint32N(500), rng.Uint32()}
+		if err := l.AddKeys(doc, keys); err != nil {
+			t.Fatal(err)
+		}
+		lo, hi = min(lo, doc), max(hi, doc)
+		total += 4
+	}
+	glo, ghi, n, ok := l.DocRange()
+	if !ok || glo != lo || ghi != hi || n != total {
+		t.Fatalf("DocRange = %d, %d, %d, %v; want %d, %d, %d", glo, ghi, n, ok, lo, hi, total)
+	}
+}
