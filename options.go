@@ -169,6 +169,13 @@ func (o Options) bucketCap() uint64 {
 	return uint64(o.BucketCap)
 }
 
+// Resolve returns o with every zero field set to its default, or an error
+// wrapping ErrOptions if o is invalid. Stores built outside this package
+// (redisstore) use it to agree with a Stage on the options.
+func (o Options) Resolve() (Options, error) {
+	return o.withDefaults()
+}
+
 func (o Options) withDefaults() (Options, error) {
 	if o.ShingleSize == 0 {
 		o.ShingleSize = shingle.DefaultSize

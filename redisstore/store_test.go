@@ -1,0 +1,255 @@
+package redisstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/redisstore"
+	"github.com/neardup/neardup/storetest"
+	"github.com/redis/go-redis/v9"
+)
+
+// The tests need a server: NEARDUP_REDIS_ADDR (host:port of a standalone
+// server) and, for the cluster tests, NEARDUP_REDIS_CLUSTER (comma-separated
+// addresses of cluster nodes). Without them they skip. The tests create
+// partitions of their own and drop them; they never flush the server.
+
+func client(t testing.TB, env string) redis.UniversalClient {
+	t.Helper()
+	addrs := os.Getenv(env)
+	if addrs == "" {
+		t.Skipf("%s not set: no Redis server to test against", env)
+	}
+	c := redis.NewUniversalClient(&redis.UniversalOptions{
+		Addrs:                 strings.Split(addrs, ","),
+		IsClusterMode:         env == "NEARDUP_REDIS_CLUSTER",
+		PoolSize:              32,
+		ReadTimeout:           5 * time.Second,
+		WriteTimeout:          5 * time.Second,
+		MaxRetries:            -1,   // an Insert is retried by the caller, not by go-redis
+		ContextTimeoutEnabled: true, // deadlines of contexts bound each call
+		ConnMaxIdleTime:       time.Minute,
+	})
+	t.Cleanup(func() { c.Close() })
+	if err := c.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("%s=%s: %v", env, addrs, err)
+	}
+	return c
+}
+
+func partition(t testing.TB) string {
+	var b [6]byte
+	rand.Read(b[:])
+	name := strings.NewReplacer("/", "-", " ", "_", "{", "", "}", "").Replace(t.Name())
+	return name + "-" + hex.EncodeToString(b[:])
+}
+
+func open(t testing.TB, c redis.UniversalClient, cfg redisstore.Config) *redisstore.Store {
+	t.Helper()
+	if cfg.Partition == "" {
+		cfg.Partition = partition(t)
+	}
+	s, err := redisstore.New(context.Background(), c, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Drop(context.Background()); err != nil {
+			t.Errorf("drop: %v", err)
+		}
+	})
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	c := client(t, "NEARDUP_REDIS_ADDR")
+	storetest.Run(t, func(t *testing.T, opt neardup.Options) neardup.Store {
+		return open(t, c, redisstore.Config{Options: opt})
+	})
+}
+
+func TestConformanceCluster(t *testing.T) {
+	c := client(t, "NEARDUP_REDIS_CLUSTER")
+	storetest.Run(t, func(t *testing.T, opt neardup.Options) neardup.Store {
+		return open(t, c, redisstore.Config{Options: opt})
+	})
+}
+
+func TestParams(t *testing.T) {
+	c := client(t, "NEARDUP_REDIS_ADDR")
+	ctx := context.Background()
+	s := open(t, c, redisstore.Config{})
+	part := partitionOf(t, c, s)
+	for _, cfg := range []redisstore.Config{
+		{Partition: part, Options: neardup.Options{K: 64}},
+		{Partition: part, Options: neardup.Options{ShingleSize: 4}},
+		{Partition: part, Options: neardup.Options{Threshold: 0.5}}, // other banding
+		{Partition: part, Options: neardup.Options{Window: time.Hour}}, // other generations
+	} {
+		if _, err := redisstore.New(ctx, c, cfg); !errors.Is(err, neardup.ErrParams) {
+			t.Fatalf("%+v: %v, want ErrParams", cfg, err)
+		}
+	}
+	// Threshold may differ as long as the banding is the same; so may BucketCap.
+	if _, err := redisstore.New(ctx, c, redisstore.Config{Partition: part, Options: neardup.Options{Threshold: 0.85, CandidateThreshold: 0.7, BucketCap: 10}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := redisstore.New(ctx, c, redisstore.Config{Partition: "a{b}"}); !errors.Is(err, neardup.ErrOptions) {
+		t.Fatalf("brace in partition: %v", err)
+	}
+}
+
+// partitionOf finds the partition of s from its keys.
+func partitionOf(t *testing.T, c redis.UniversalClient, s *redisstore.Store) string {
+	t.Helper()
+	keys, err := c.Keys(context.Background(), "nd:{"+t.Name()+"-*}:params").Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("partition keys: %v %v", keys, err)
+	}
+	k := keys[0]
+	return k[strings.IndexByte(k, '{')+1 : strings.IndexByte(k, '}')]
+}
+
+func TestExpiry(t *testing.T) {
+	c := client(t, "NEARDUP_REDIS_ADDR")
+	ctx := context.Background()
+	// Generations of 200 ms, window 400 ms: keys live 800 ms after their
+	// last write.
+	s := open(t, c, redisstore.Config{Options: neardup.Options{Window: 400 * time.Millisecond}, Generation: 200 * time.Millisecond})
+	st, err := neardup.NewStage(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("la dépêche de l'agence est reprise telle quelle par les journaux du soir ", 4)
+	now := time.Now()
+	for i := range 20 {
+		if _, err := st.AddString(ctx, "doc"+string(rune('a'+i)), text+string(rune('a'+i)), now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pattern := "nd:{" + partitionOf(t, c, s) + "}:g:*"
+	keys, err := c.Keys(ctx, pattern).Result()
+	if err != nil || len(keys) < 3 {
+		t.Fatalf("generation keys: %v %v", keys, err)
+	}
+	for _, k := range keys {
+		ttl, err := c.PTTL(ctx, k).Result()
+		if err != nil || ttl <= 0 || ttl > 800*time.Millisecond {
+			t.Fatalf("%s: TTL %v %v, want (0, 800ms]", k, ttl, err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		keys, err = c.Keys(ctx, pattern).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("keys left after expiry: %v", keys)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// The counters and parameters stay; a new copy is new again.
+	if n, err := c.Exists(ctx, "nd:{"+partitionOf(t, c, s)+"}:seq").Result(); err != nil || n != 1 {
+		t.Fatalf("seq gone: %v %v", n, err)
+	}
+	d, err := st.AddString(ctx, "late", text+"a", time.Now())
+	if err != nil || !d.New {
+		t.Fatalf("after expiry: %+v %v", d, err)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	c := client(t, "NEARDUP_REDIS_ADDR")
+	ctx := context.Background()
+	s := open(t, c, redisstore.Config{})
+	st, _ := neardup.NewStage(s)
+	text := strings.Repeat("un communiqué du ministère repris mot pour mot par trois sites ", 5)
+	t0 := time.Unix(1_700_000_000, 0)
+	for _, id := range []string{"a", "b", "c"} {
+		if _, err := st.AddString(ctx, id, text, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e, err := neardup.SignEntry(s.Options(), "a", []byte(text), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.Delete(ctx, e); err != nil || !ok {
+		t.Fatalf("delete a: %v %v", ok, err)
+	}
+	if ok, err := s.Delete(ctx, e); err != nil || ok {
+		t.Fatalf("delete a twice: %v %v", ok, err)
+	}
+	d, err := st.AddString(ctx, "d", text, t0)
+	if err != nil || d.Of != "b" || len(d.Matches) != 2 {
+		t.Fatalf("after deleting a: %+v %v", d, err)
+	}
+	// The deleted ID may be inserted again, as a new entry.
+	d, err = st.AddString(ctx, "a", text, t0)
+	if err != nil || d.Existing || d.Of != "b" {
+		t.Fatalf("a again: %+v %v", d, err)
+	}
+}
+
+func TestUnavailable(t *testing.T) {
+	ctx := context.Background()
+	// Nothing listens on this port.
+	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", DialTimeout: 200 * time.Millisecond, MaxRetries: -1})
+	defer c.Close()
+	if _, err := redisstore.New(ctx, c, redisstore.Config{}); !errors.Is(err, redisstore.ErrUnavailable) {
+		t.Fatalf("New with no server: %v", err)
+	}
+}
+
+func TestSlowServer(t *testing.T) {
+	c := client(t, "NEARDUP_REDIS_ADDR")
+	ctx := context.Background()
+	s := open(t, c, redisstore.Config{})
+	st, _ := neardup.NewStage(s)
+	text := strings.Repeat("le gouvernement annonce une réforme des retraites et les syndicats appellent à la grève ", 4)
+	// The server stops answering for 600 ms: an Insert with a 100 ms
+	// deadline fails with an error the caller can act on, and the retry
+	// afterwards tells whether the first attempt ran.
+	admin := redis.NewClient(&redis.Options{Addr: os.Getenv("NEARDUP_REDIS_ADDR")})
+	defer admin.Close()
+	if err := admin.Do(ctx, "CLIENT", "PAUSE", "600", "ALL").Err(); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	_, err := st.AddString(tctx, "slow", text, time.Now())
+	cancel()
+	if !errors.Is(err, redisstore.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("paused server: %v, want ErrUnavailable and DeadlineExceeded", err)
+	}
+	var d neardup.Decision
+	for range 50 {
+		d, err = st.AddString(ctx, "slow", text, time.Now())
+		if err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil || !d.New {
+		t.Fatalf("retry: %+v %v", d, err)
+	}
+	// Whether or not the first attempt ran, the document is stored once.
+	d, err = st.AddString(ctx, "slow", text, time.Now())
+	if err != nil || !d.Existing || !d.New {
+		t.Fatalf("second retry: %+v %v", d, err)
+	}
+	d, err = st.AddString(ctx, "copy", text, time.Now())
+	if err != nil || d.Of != "slow" || len(d.Matches) != 1 {
+		t.Fatalf("copy: %+v %v", d, err)
+	}
+}
