@@ -90,7 +90,7 @@ func TestParams(t *testing.T) {
 	for _, cfg := range []redisstore.Config{
 		{Partition: part, Options: neardup.Options{K: 64}},
 		{Partition: part, Options: neardup.Options{ShingleSize: 4}},
-		{Partition: part, Options: neardup.Options{Threshold: 0.5}}, // other banding
+		{Partition: part, Options: neardup.Options{Threshold: 0.5}},    // other banding
 		{Partition: part, Options: neardup.Options{Window: time.Hour}}, // other generations
 	} {
 		if _, err := redisstore.New(ctx, c, cfg); !errors.Is(err, neardup.ErrParams) {
