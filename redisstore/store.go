@@ -18,19 +18,19 @@
 // one script may touch them all; different partitions spread over the
 // cluster. Documents are grouped in time generations of Config.Generation
 // by their time: a generation's keys ("g:<n>:id", "g:<n>:doc",
-// "g:<n>:b") expire Window plus two generations after their last
-// write, so old news leaves Redis without a sweep. A document is checked
+// "g:<n>:b") expire Window plus one generation after their last write, so
+// old news leaves Redis without a sweep; the server holds about Window
+// plus two generations of documents (1.5 windows by default). A document is checked
 // against the generations from its time minus Window to one generation
 // after its own. "seq" (document numbers), "capped" (the bucket-cap
 // counter) and "params" never expire.
 //
-// A generation's buckets are the fields (band keys) of one
-// hash, whose values are the 4-byte numbers of the bucket's documents, so
-// that one HMGET reads a document's buckets in a generation and one HSET
-// writes them; Redis spends about one to two microseconds per command
-// inside a script, which makes the number of commands the cost that
-// matters. A document costs under 1 KB in Redis (see the README for the
-// measurement).
+// A generation's buckets are held by one hash, several buckets per field
+// (see script.go), so that one HMGET reads a document's buckets in a
+// generation and one HSET writes them: Redis spends one to two
+// microseconds per command inside a script, which makes the number of
+// commands the cost that matters. A document costs under 1 KB in Redis
+// (see the README for the measurement).
 //
 // # Failures
 //
@@ -45,9 +45,9 @@ package redisstore
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -68,8 +68,13 @@ var (
 	ErrFull = errors.New("redisstore: partition full")
 )
 
-// DefaultPartition is the partition of a Config without one.
-const DefaultPartition = "default"
+// Defaults of Config.
+const (
+	// DefaultPartition is the partition of a Config without one.
+	DefaultPartition = "default"
+	// DefaultExpectedDocs is the ExpectedDocs of a Config without one.
+	DefaultExpectedDocs = 100_000
+)
 
 // Config configures a Store. The zero value, with a client, is a usable
 // store with neardup's default options.
@@ -91,6 +96,13 @@ type Config struct {
 	// Options.Window when zero. Without a Window all documents are in one
 	// generation and nothing expires.
 	Generation time.Duration
+
+	// ExpectedDocs is the number of documents expected in one generation
+	// (in the whole index without a Window): DefaultExpectedDocs when zero.
+	// It sizes the buckets of the first generation only; later ones are
+	// sized from the previous one. A wrong guess costs memory or lookup
+	// time, never results.
+	ExpectedDocs int
 }
 
 // Store is a neardup.Store on a Redis server. It is safe for concurrent
@@ -103,6 +115,7 @@ type Store struct {
 	bands  int
 	prefix string
 	gen    time.Duration
+	shift0 int // shift of a generation without a predecessor
 }
 
 // New returns a Store on client c. It checks that the partition's saved
@@ -126,10 +139,14 @@ func New(ctx context.Context, c redis.UniversalClient, cfg Config) (*Store, erro
 			return nil, fmt.Errorf("%w: partition %q contains a brace", neardup.ErrOptions, p)
 		}
 	}
-	if cfg.Generation < 0 {
-		return nil, fmt.Errorf("%w: negative Generation", neardup.ErrOptions)
+	if cfg.Generation < 0 || cfg.ExpectedDocs < 0 {
+		return nil, fmt.Errorf("%w: negative Generation or ExpectedDocs", neardup.ErrOptions)
 	}
-	s := &Store{c: c, opt: opt, bands: lshp.Bands, prefix: "nd:{" + p + "}:", gen: cfg.Generation}
+	if cfg.ExpectedDocs == 0 {
+		cfg.ExpectedDocs = DefaultExpectedDocs
+	}
+	s := &Store{c: c, opt: opt, bands: lshp.Bands, prefix: "nd:{" + p + "}:", gen: cfg.Generation,
+		shift0: firstShift(cfg.ExpectedDocs, lshp.Bands)}
 	if opt.Window > 0 && s.gen == 0 {
 		s.gen = max(opt.Window/4, time.Millisecond)
 	}
@@ -180,22 +197,23 @@ func (s *Store) ttl() time.Duration {
 	if s.gen == 0 {
 		return 0
 	}
-	return s.opt.Window + 2*s.gen
+	return s.opt.Window + s.gen
 }
 
 func (s *Store) genKey(g int64, kind string) string {
 	return s.prefix + "g:" + strconv.FormatInt(g, 10) + ":" + kind
 }
 
-// field returns the bucket hash field of band b's key k: the key alone,
-// which hashes the band's index with its rows (index.BandKey), so the
-// buckets of all bands share one hash. Two bands' buckets collide on a
-// field with probability 2^-32 per pair, which adds a candidate that
-// verification drops.
-func field(_ int, k uint32) string {
-	var f [4]byte
-	binary.BigEndian.PutUint32(f[:], k)
-	return string(f[:])
+// fieldMembers is the number of bucket members a hash field should hold
+// (see script.go): enough to spread the ~50 bytes of a field over several
+// 8-byte members, few enough that a lookup scans little.
+const fieldMembers = 8
+
+// firstShift returns the shift of a generation without a predecessor, for
+// about docs documents of bands bands.
+func firstShift(docs, bands int) int {
+	fields := max(float64(docs)*float64(bands)/fieldMembers, 1024)
+	return max(0, 32-int(math.Ceil(math.Log2(fields))))
 }
 
 // generations returns the generations an entry of time t is checked
@@ -242,15 +260,15 @@ func (s *Store) Insert(ctx context.Context, e *neardup.Entry) (neardup.Inserted,
 	for _, g := range gens {
 		keys = append(keys, s.genKey(g, "b"))
 	}
-	args := make([]any, 0, 6+len(e.Keys))
-	args = append(args, e.ID, payload, max(s.opt.BucketCap, 0), len(gens), own+1, s.ttl().Milliseconds())
-	for b, k := range e.Keys {
-		args = append(args, field(b, k))
+	args := make([]any, 0, 8+len(e.Keys))
+	args = append(args, e.ID, payload, max(s.opt.BucketCap, 0), len(gens), own+1, s.ttl().Milliseconds(), s.shift0, fieldMembers)
+	for _, k := range e.Keys {
+		args = append(args, k)
 	}
 	res, err := insertScript.Run(ctx, s.c, keys, args...).Slice()
 	if err != nil {
-		if ctx.Err() != nil {
-			return neardup.Inserted{}, fmt.Errorf("%w: %w", ErrUnavailable, ctx.Err())
+		if err := ctxErr(ctx); err != nil {
+			return neardup.Inserted{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
 		if isFull(err) {
 			return neardup.Inserted{}, ErrFull
@@ -258,6 +276,18 @@ func (s *Store) Insert(ctx context.Context, e *neardup.Entry) (neardup.Inserted,
 		return neardup.Inserted{}, unavailable(err)
 	}
 	return decodeReply(res)
+}
+
+// ctxErr returns the context's error, counting a deadline that has passed
+// (a network timeout set from it may fire before the context notices).
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func isFull(err error) bool {
@@ -334,8 +364,8 @@ func (s *Store) Delete(ctx context.Context, e *neardup.Entry) (bool, error) {
 	g := s.generation(e.Time)
 	keys := []string{s.genKey(g, "id"), s.genKey(g, "doc"), s.genKey(g, "b")}
 	args := []any{e.ID}
-	for b, k := range e.Keys {
-		args = append(args, field(b, k))
+	for _, k := range e.Keys {
+		args = append(args, k)
 	}
 	n, err := deleteScript.Run(ctx, s.c, keys, args...).Int()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func partitionOf(t *testing.T, c redis.UniversalClient, s *redisstore.Store) str
 func TestExpiry(t *testing.T) {
 	c := client(t, "NEARDUP_REDIS_ADDR")
 	ctx := context.Background()
-	// Generations of 200 ms, window 400 ms: keys live 800 ms after their
+	// Generations of 200 ms, window 400 ms: keys live 600 ms after their
 	// last write.
 	s := open(t, c, redisstore.Config{Options: neardup.Options{Window: 400 * time.Millisecond}, Generation: 200 * time.Millisecond})
 	st, err := neardup.NewStage(s)
@@ -141,8 +142,8 @@ func TestExpiry(t *testing.T) {
 	}
 	for _, k := range keys {
 		ttl, err := c.PTTL(ctx, k).Result()
-		if err != nil || ttl <= 0 || ttl > 800*time.Millisecond {
-			t.Fatalf("%s: TTL %v %v, want (0, 800ms]", k, ttl, err)
+		if err != nil || ttl <= 0 || ttl > 600*time.Millisecond {
+			t.Fatalf("%s: TTL %v %v, want (0, 600ms]", k, ttl, err)
 		}
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -251,5 +252,55 @@ func TestSlowServer(t *testing.T) {
 	d, err = st.AddString(ctx, "copy", text, time.Now())
 	if err != nil || d.Of != "slow" || len(d.Matches) != 1 {
 		t.Fatalf("copy: %+v %v", d, err)
+	}
+}
+
+// TestGenerationSizing checks that buckets of a new generation are sized
+// from the previous one, and that documents are found across generations
+// of different sizings.
+func TestGenerationSizing(t *testing.T) {
+	c := client(t, "NEARDUP_REDIS_ADDR")
+	ctx := context.Background()
+	s := open(t, c, redisstore.Config{Options: neardup.Options{Window: 4 * time.Hour}, Generation: time.Hour, ExpectedDocs: 10})
+	st, _ := neardup.NewStage(s)
+	part := partitionOf(t, c, s)
+	g0 := time.Unix(1_700_000_000/3600*3600, 0) // start of a generation
+	words := strings.Fields("le la les un une des du de et à en pour par sur dans avec sans sous entre vers chez")
+	text := func(i int) string {
+		var b strings.Builder
+		for j := range 60 {
+			b.WriteString(words[(i*7+j*j*13+j*i)%len(words)])
+			b.WriteString(" ")
+			b.WriteString(strconv.Itoa(i*1000 + j))
+			b.WriteString(" ")
+		}
+		return b.String()
+	}
+	for i := range 2000 {
+		if d, err := st.AddString(ctx, "a"+strconv.Itoa(i), text(i), g0); err != nil || !d.New {
+			t.Fatalf("a%d: %+v %v", i, d, err)
+		}
+	}
+	gen := g0.UnixNano() / int64(time.Hour)
+	shift := func(g int64) string {
+		v, err := c.HGet(ctx, "nd:{"+part+"}:g:"+strconv.FormatInt(g, 10)+":b", "").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// 10 documents expected: 1024 fields, shift 22. Then 2000 documents of
+	// 17 bands at 8 per field: 4250 fields, shift 32 - 13 = 19.
+	if got := shift(gen); got != "22" {
+		t.Fatalf("first generation shift %s, want 22", got)
+	}
+	for i := range 2000 {
+		d, err := st.AddString(ctx, "b"+strconv.Itoa(i), text(i), g0.Add(time.Hour))
+		if err != nil || d.Of != "a"+strconv.Itoa(i) {
+			t.Fatalf("b%d: %+v %v", i, d, err)
+		}
+	}
+	if got := shift(gen + 1); got != "19" {
+		t.Fatalf("second generation shift %s, want 19", got)
 	}
 }
