@@ -504,12 +504,21 @@ func (l *LSH) AddKeysCapped(doc uint32, keys []uint32, max uint64) (int, error) 
 		return 0, err
 	}
 	capped := 0
-	for b, k := range keys {
-		if l.bands[b].card(k) >= max {
-			capped++
-			continue
+	var firsts [aheadBands]uint32
+	for from := 0; from < len(keys); from += aheadBands {
+		n := min(aheadBands, len(keys)-from)
+		l.peekKeys(keys[from:from+n], from, firsts[:n])
+		for i := range n {
+			b, k := from+i, keys[from+i]
+			l.peeked ^= firsts[i]
+			// The home slot is in cache now: the size check and the
+			// insertion cost one miss between them.
+			if (firsts[i] != 0 || k == 0) && l.bands[b].card(k) >= max {
+				capped++
+				continue
+			}
+			l.bands[b].add(k, doc)
 		}
-		l.bands[b].add(k, doc)
 	}
 	return capped, nil
 }

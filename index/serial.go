@@ -325,7 +325,7 @@ func (s *store[K]) validate() error {
 	if s.homes != 0 && (s.homes < minHomes || s.nslots() < s.homes) {
 		return errors.New("bad number of home slots")
 	}
-	if !fits(s.used, s.homes) {
+	if !s.fits(s.used, s.homes) {
 		return errors.New("load above the maximum")
 	}
 	used, multis, nkeys := 0, 0, 0

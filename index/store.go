@@ -41,9 +41,13 @@ const (
 	// fewer than 1/shrinkDen are used.
 	maxLoadNum = 9
 	maxLoadDen = 10
-	bigTable   = 4096
-	growDen    = 8
-	shrinkDen  = 4
+	// The load bounds and growth of tables with 64-bit keys (see fits).
+	wideLoadNum = 3
+	wideLoadDen = 4
+	wideGrowDen = 2
+	bigTable    = 4096
+	growDen     = 8
+	shrinkDen   = 4
 
 	// bitmapOverhead approximates the heap bytes of a roaring.Bitmap with one
 	// container beyond what GetSizeInBytes reports (struct, slice headers,
@@ -279,6 +283,28 @@ func fits(n, homes int) bool {
 	return n*maxLoadDen <= homes*maxLoadNum
 }
 
+// fits reports whether n occupied slots fit under s's maximum load: that
+// of fits for 32-bit keys (LSH band tables, where memory per document
+// matters most), wideLoadNum/wideLoadDen for 64-bit keys (fingerprint
+// postings, whose tables take many more insertions per document: an
+// insertion shifts the slots up to the next empty one, about
+// 1/(2(1-α)²) slots at load α, 50 at 0.9 and 8 at 0.75).
+func (s *store[K]) fits(n, homes int) bool {
+	if wide[K]() {
+		return n*wideLoadDen <= homes*wideLoadNum
+	}
+	return fits(n, homes)
+}
+
+// homesFor returns the number of home slots that holds n occupied slots
+// under s's maximum load.
+func (s *store[K]) homesFor(n int) int {
+	if wide[K]() {
+		return (n*wideLoadDen + wideLoadNum - 1) / wideLoadNum
+	}
+	return (n*maxLoadDen + maxLoadNum - 1) / maxLoadNum
+}
+
 // maxReserve caps the argument of reserve.
 const maxReserve = 1 << 28
 
@@ -288,7 +314,7 @@ func (s *store[K]) reserve(n int) {
 		return
 	}
 	n = min(n, maxReserve)
-	homes := max(minHomes, (n*maxLoadDen+maxLoadNum-1)/maxLoadNum)
+	homes := max(minHomes, s.homesFor(n))
 	if homes > s.homes {
 		s.rehash(homes)
 	}
@@ -296,12 +322,15 @@ func (s *store[K]) reserve(n int) {
 
 // growFor makes sure one more slot fits under the maximum load.
 func (s *store[K]) growFor() {
-	if fits(s.used+1, s.homes) {
+	if s.fits(s.used+1, s.homes) {
 		return
 	}
 	homes := s.homes * 2
 	if s.homes >= bigTable {
 		homes = s.homes + s.homes/growDen
+		if wide[K]() {
+			homes = s.homes + s.homes/wideGrowDen
+		}
 	}
 	s.rehash(max(minHomes, homes))
 }

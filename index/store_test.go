@@ -22,7 +22,7 @@ func checkStore[K word](t testing.TB, s *store[K]) {
 	if s.homes != 0 && s.nslots() < s.homes {
 		t.Fatalf("homes = %d but only %d slots", s.homes, s.nslots())
 	}
-	if !fits(s.used, s.homes) {
+	if !s.fits(s.used, s.homes) {
 		t.Fatalf("load %d/%d above the maximum", s.used, s.homes)
 	}
 	used, multis, nkeys := 0, 0, 0
