@@ -209,7 +209,7 @@ func (d *Detector) query(ws *workspace) Result {
 	defer d.mu.RUnlock()
 	res := Result{Matches: d.matchLocked(ws, nil)}
 	if d.opt.Passages {
-		res.Passages = d.passagesLocked(ws, "")
+		res.Passages = d.passagesLocked(ws, "", noDoc)
 	}
 	return res
 }
@@ -312,8 +312,10 @@ func (d *Detector) addLocked(id string, at int64, ws *workspace) (Result, error)
 	var links []link
 	matches := d.matchLocked(ws, &links)
 	var ps []Passage
+	num := uint32(d.docs.next())
 	if d.opt.Passages {
-		ps = d.passagesLocked(ws, id)
+		// Looks up the fingerprints and indexes them under num in one pass.
+		ps = d.passagesLocked(ws, id, num)
 	}
 	sk := &ws.signer.sketch
 	rec := docRecord{
@@ -326,9 +328,16 @@ func (d *Detector) addLocked(id string, at int64, ws *workspace) (Result, error)
 	if d.opt.Passages {
 		rec.pass = d.keepPassages(ws)
 	}
+	rec.fpAdded = d.opt.Passages && num != noDoc
 	if d.store != nil {
-		// Logged before it is applied: an Add that fails here changes nothing.
+		// Logged before it is applied: an Add that fails here changes
+		// nothing (the fingerprints indexed with the lookup are taken out).
 		if err := d.store.logAdd(d, &rec); err != nil {
+			if rec.fpAdded {
+				for _, k := range rec.fpKeys {
+					d.fpIndex.Remove(k, num)
+				}
+			}
 			return Result{}, err
 		}
 	}
@@ -360,7 +369,11 @@ type docRecord struct {
 	set     []uint64
 	fpKeys  []uint64
 	pass    *passDoc
+	fpAdded bool // fpKeys already in the fingerprint index (by passagesLocked)
 }
+
+// noDoc stands for no document number.
+const noDoc = math.MaxUint32
 
 // insertLocked indexes rec under the next document number, which it
 // returns with the number of bands whose bucket was full. When borrowed is
@@ -387,7 +400,9 @@ func (d *Detector) insertLocked(rec *docRecord, borrowed bool) (uint32, int) {
 		t.sets = append(t.sets, keep(rec.set))
 	}
 	if d.fpOn {
-		d.fpIndex.AddMany(rec.fpKeys, num)
+		if !rec.fpAdded {
+			d.fpIndex.AddMany(rec.fpKeys, num)
+		}
 		t.fpKeys = append(t.fpKeys, keep(rec.fpKeys))
 	}
 	if d.opt.Passages {

@@ -79,9 +79,11 @@ func (d *Detector) preparePassages(ws *workspace) {
 }
 
 // passagesLocked finds the passages of the prepared document shared with
-// indexed documents, plus its repeats. id is the document's own ID. The
-// caller holds d.mu.
-func (d *Detector) passagesLocked(ws *workspace, id string) []Passage {
+// indexed documents, plus its repeats. id is the document's own ID. When
+// self is not noDoc, the document's fingerprints are added to the index
+// under number self in the same pass as their lookup (see insertLocked).
+// The caller holds d.mu.
+func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passage {
 	pw := &ws.pass
 	toks := &ws.signer.toks
 	var out []Passage
@@ -90,16 +92,23 @@ func (d *Detector) passagesLocked(ws *workspace, id string) []Passage {
 		s, e := toks.Span(p.B.Start, p.B.End)
 		os, oe := toks.Span(p.A.Start, p.A.End)
 		out = append(out, Passage{Start: s, End: e, OtherID: id, OtherStart: os, OtherEnd: oe,
-			Words: words(p.B), Boilerplate: d.boilerplate(ws.fps, p.B)})
+			Words: words(p.B), Boilerplate: d.boilerplate(ws.fps, p.B, 0)})
 	}
 	// The (document, fingerprint) pairs that matched, by document: each
 	// candidate costs what it shares, not its length.
 	pairs := pw.pairs[:0]
-	pw.docs = d.fpIndex.VisitDocsMaxDF(ws.fpKeys, d.maxDF, pw.docs, func(fi int, docs []uint32) {
+	visit := func(fi int, docs []uint32) {
 		for _, doc := range docs {
-			pairs = append(pairs, docFP{doc: doc, fp: int32(fi)})
+			if doc != self {
+				pairs = append(pairs, docFP{doc: doc, fp: int32(fi)})
+			}
 		}
-	})
+	}
+	if self != noDoc {
+		pw.docs = d.fpIndex.VisitDocsMaxDFAdd(ws.fpKeys, d.maxDF, self, pw.docs, visit)
+	} else {
+		pw.docs = d.fpIndex.VisitDocsMaxDF(ws.fpKeys, d.maxDF, pw.docs, visit)
+	}
 	slices.SortFunc(pairs, func(x, y docFP) int {
 		if c := cmp.Compare(x.doc, y.doc); c != 0 {
 			return c
@@ -108,6 +117,10 @@ func (d *Detector) passagesLocked(ws *workspace, id string) []Passage {
 	})
 	pw.pairs = pairs
 	win := d.opt.Passage.Window()
+	selfCount := uint64(0) // the document itself among a fingerprint's documents
+	if self != noDoc {
+		selfCount = 1
+	}
 	for i := 0; i < len(pairs); {
 		c := pairs[i].doc
 		j := i + 1
@@ -137,7 +150,7 @@ func (d *Detector) passagesLocked(ws *workspace, id string) []Passage {
 			offs := pd.offsets
 			out = append(out, Passage{Start: s, End: e2, OtherID: e.id,
 				OtherStart: int(offs[2*p.B.Start]), OtherEnd: int(offs[2*p.B.End-1]),
-				Words: words(p.A), Boilerplate: d.boilerplate(ws.fps, p.A)})
+				Words: words(p.A), Boilerplate: d.boilerplate(ws.fps, p.A, selfCount)})
 		}
 	}
 	slices.SortStableFunc(out, func(x, y Passage) int {
@@ -150,14 +163,16 @@ func (d *Detector) passagesLocked(ws *workspace, id string) []Passage {
 }
 
 // boilerplate reports whether at least half of the fingerprints inside the
-// token range r are already in BoilerplateDF or more indexed documents.
-func (d *Detector) boilerplate(fps []passage.Fingerprint, r passage.Range) bool {
+// token range r are already in BoilerplateDF or more indexed documents,
+// not counting the document itself, which extra says whether the index
+// holds already.
+func (d *Detector) boilerplate(fps []passage.Fingerprint, r passage.Range, extra uint64) bool {
 	last := int32(r.End - passage.ShingleSize)
 	i := sort.Search(len(fps), func(i int) bool { return fps[i].Pos >= int32(r.Start) })
 	n, hot := 0, 0
 	for ; i < len(fps) && fps[i].Pos <= last; i++ {
 		n++
-		if d.fpIndex.Cardinality(fps[i].Hash) >= uint64(d.opt.BoilerplateDF) {
+		if d.fpIndex.Cardinality(fps[i].Hash) >= uint64(d.opt.BoilerplateDF)+extra {
 			hot++
 		}
 	}

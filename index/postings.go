@@ -133,6 +133,32 @@ func (p *Postings) VisitDocsMaxDF(keys []uint64, maxDF uint64, docs []uint32, fn
 	return docs
 }
 
+// VisitDocsMaxDFAdd is VisitDocsMaxDF followed by AddMany(keys, doc) in
+// the same pass: each key's documents are visited before doc is added to
+// them, while the key's slot is in cache, which saves the second round of
+// cache misses of a large table. fn sees doc only under a key that occurs
+// twice in keys, from its second occurrence on.
+func (p *Postings) VisitDocsMaxDFAdd(keys []uint64, maxDF uint64, doc uint32, docs []uint32, fn func(i int, docs []uint32)) []uint32 {
+	var hs [batch]uint64
+	for from := 0; from < len(keys); from += batch {
+		n := min(batch, len(keys)-from)
+		sink := uint64(0)
+		for i := range n {
+			hs[i] = mix64(keys[from+i])
+			sink ^= p.s.peek(hs[i])
+		}
+		keep(sink)
+		for i := range n {
+			var ok bool
+			if docs, ok = p.s.appendDocsMaxDF(docs[:0], hs[i], maxDF); ok && len(docs) > 0 {
+				fn(from+i, docs)
+			}
+			p.s.add(hs[i], doc)
+		}
+	}
+	return docs
+}
+
 // Union replaces the contents of dst with the union of the document sets of
 // keys. When maxDF > 0, keys with more than maxDF documents (boilerplate,
 // hot buckets) are skipped. Keys stored as bitmaps are combined with
