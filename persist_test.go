@@ -1228,3 +1228,33 @@ func BenchmarkSnapshotBody(b *testing.B) {
 		})
 	}
 }
+
+// TestFailedLogWriteChangesNothing checks that an Add whose log write fails
+// leaves the index as it was, the fingerprints indexed during the passage
+// lookup included.
+func TestFailedLogWriteChangesNothing(t *testing.T) {
+	d, err := Open(t.TempDir(), Options{Passages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, texts := readSeeds(t)
+	if _, err := d.AddString("000", texts[0]); err != nil {
+		t.Fatal(err)
+	}
+	keys, live := d.fpIndex.Len(), d.Len()
+	d.store.log.Close() // every later write fails
+	if _, err := d.AddString("001", texts[1]); err == nil {
+		t.Fatal("Add with a closed log succeeded")
+	}
+	if d.fpIndex.Len() != keys || d.Len() != live || d.Contains("001") {
+		t.Fatalf("failed Add changed the index: %d keys (was %d), %d documents (was %d)", d.fpIndex.Len(), keys, d.Len(), live)
+	}
+	// The fingerprints of 001 were taken out: a query sharing passages with
+	// it finds them in 000 only.
+	res := d.QueryString(texts[1])
+	for _, p := range res.Passages {
+		if p.OtherID != "000" && p.OtherID != "" {
+			t.Fatalf("passage with %q", p.OtherID)
+		}
+	}
+}
