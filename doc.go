@@ -38,9 +38,20 @@
 // an append-only log with the durability the caller chooses, and snapshots;
 // a process killed at any point reopens with every acknowledged change.
 //
+// # Several workers
+//
+// A [Stage] decides "new" or "duplicate of X" for each incoming document
+// against a [Store], which checks a document's LSH buckets and inserts it
+// in one atomic step, so that of several workers receiving the same
+// article at once exactly one is told it is new, and retries are
+// idempotent. A Detector is the embedded Store; the module
+// github.com/neardup/neardup/redisstore keeps one on a Redis server shared
+// by processes on several machines. Package storetest holds the
+// conformance tests of Store implementations.
+//
 // # Goroutine safety
 //
-// A Detector is safe for concurrent use; Add checks and inserts
-// atomically. A Signer and a RepeatFinder are not: use one per goroutine.
+// A Detector and a Stage are safe for concurrent use; Add checks and
+// inserts atomically. A Signer and a RepeatFinder are not: use one per goroutine.
 // Functions of the Options type and Repeats are safe for concurrent use.
 package neardup

@@ -1,7 +1,10 @@
 package neardup_test
 
 import (
+	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/neardup/neardup"
 )
@@ -65,4 +68,50 @@ func bitsDiff(a, b uint64) int {
 		n++
 	}
 	return n
+}
+
+// A Stage on the embedded store: of the same article received by four
+// workers at once under four IDs, exactly one is new.
+func ExampleStage() {
+	store, err := neardup.New(neardup.Options{})
+	if err != nil {
+		panic(err)
+	}
+	st, err := neardup.NewStage(store)
+	if err != nil {
+		panic(err)
+	}
+	text := "Les États-Unis sont profondément préoccupés par les informations faisant état " +
+		"de violents combats entre l'Arménie et l'Azerbaïdjan, a déclaré mardi Antony Blinken."
+	at := time.Date(2022, 9, 13, 8, 0, 0, 0, time.UTC)
+	decisions := make([]neardup.Decision, 4)
+	var wg sync.WaitGroup
+	for w := range decisions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d, err := st.AddString(context.Background(), fmt.Sprintf("site-%d", w), text, at)
+			if err != nil {
+				panic(err)
+			}
+			decisions[w] = d
+		}()
+	}
+	wg.Wait()
+	news := 0
+	for _, d := range decisions {
+		if d.New {
+			news++
+		} else if d.Score != 1 {
+			panic("not an exact copy")
+		}
+	}
+	fmt.Println("new:", news, "duplicates:", len(decisions)-news)
+
+	// A retry of an ID (after a timeout, say) gets the same answer.
+	again, _ := st.AddString(context.Background(), "site-0", text, at)
+	fmt.Println("retry:", again.Existing, again.New == decisions[0].New)
+	// Output:
+	// new: 1 duplicates: 3
+	// retry: true true
 }
