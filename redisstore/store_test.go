@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -302,5 +303,77 @@ func TestGenerationSizing(t *testing.T) {
 	}
 	if got := shift(gen + 1); got != "19" {
 		t.Fatalf("second generation shift %s, want 19", got)
+	}
+}
+
+// TestCappedCounter checks the partition's bucket-cap counter, shared by
+// all workers.
+func TestCappedCounter(t *testing.T) {
+	c := client(t, "NEARDUP_REDIS_ADDR")
+	ctx := context.Background()
+	s := open(t, c, redisstore.Config{Options: neardup.Options{BucketCap: 2}})
+	other, err := redisstore.New(ctx, c, redisstore.Config{Partition: partitionOf(t, c, s), Options: neardup.Options{BucketCap: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("page vide : contenu indisponible pour le moment, revenez plus tard ", 3)
+	total := 0
+	for i, store := range []*redisstore.Store{s, other, s, other, s} {
+		st, _ := neardup.NewStage(store)
+		d, err := st.AddString(ctx, "stub"+strconv.Itoa(i), text, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += d.Capped
+	}
+	bands := len(mustEntry(t, s, text).Keys)
+	if total != 3*bands {
+		t.Fatalf("capped %d bands in all, want %d", total, 3*bands)
+	}
+	for _, store := range []*redisstore.Store{s, other} {
+		if n, err := store.CappedBuckets(ctx); err != nil || n != int64(3*bands) {
+			t.Fatalf("CappedBuckets = %d, %v; want %d", n, err, 3*bands)
+		}
+	}
+}
+
+func mustEntry(t *testing.T, s *redisstore.Store, text string) *neardup.Entry {
+	t.Helper()
+	e, err := neardup.SignEntry(s.Options(), "x", []byte(text), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestNoGoroutineLeak checks that a Store starts no goroutine: after many
+// inserts, failed ones included, and closing the client, the count is back.
+func TestNoGoroutineLeak(t *testing.T) {
+	addr := os.Getenv("NEARDUP_REDIS_ADDR")
+	if addr == "" {
+		t.Skip("NEARDUP_REDIS_ADDR not set")
+	}
+	before := runtime.NumGoroutine()
+	func() {
+		c := redis.NewClient(&redis.Options{Addr: addr, ContextTimeoutEnabled: true})
+		defer c.Close()
+		s, err := redisstore.New(context.Background(), c, redisstore.Config{Partition: partition(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Drop(context.Background())
+		st, _ := neardup.NewStage(s)
+		for i := range 200 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(i%3)*time.Millisecond)
+			st.AddString(ctx, strconv.Itoa(i), "une dépêche de l'agence reprise par les sites "+strconv.Itoa(i%20), time.Now())
+			cancel()
+		}
+	}()
+	deadline := time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines after, %d before", n, before)
 	}
 }
