@@ -129,10 +129,12 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		}
 		group := pairs[i:j]
 		i = j
-		if !d.docs.has(c) {
+		// Removed documents have no passage data (removeLocked): one
+		// memory access per candidate instead of two.
+		if c < d.docs.base || int(c-d.docs.base) >= len(d.docs.pass) {
 			continue
 		}
-		e, pd := d.docs.get(c), d.docs.pass[c-d.docs.base]
+		pd := d.docs.pass[c-d.docs.base]
 		if pd == nil {
 			continue
 		}
@@ -148,7 +150,7 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		for _, p := range pw.found {
 			s, e2 := toks.Span(p.A.Start, p.A.End)
 			offs := pd.offsets
-			out = append(out, Passage{Start: s, End: e2, OtherID: e.id,
+			out = append(out, Passage{Start: s, End: e2, OtherID: d.docs.get(c).id,
 				OtherStart: int(offs[2*p.B.Start]), OtherEnd: int(offs[2*p.B.End-1]),
 				Words: words(p.A), Boilerplate: d.boilerplate(ws.fps, p.A, selfCount)})
 		}
