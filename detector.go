@@ -446,7 +446,6 @@ func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
 		return nil
 	}
 	d.candidatesLocked(ws)
-	k := d.opt.K
 	var out []Match
 	it := ws.cand.Iterator()
 	for it.HasNext() {
@@ -469,12 +468,10 @@ func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
 			m.Jaccard = inter / (a + b - inter)
 			m.Exact = true
 		} else {
-			eq := matches8(ws.sig8, d.docs.sig(c))
-			m.Jaccard = estimate8(eq, k)
+			m.Jaccard = sigJaccard(ws.sig8, d.docs.sig(c))
 			inter = m.Jaccard * (a + b) / (1 + m.Jaccard)
 		}
-		m.Contained = min(inter/a, 1)
-		m.Contains = min(inter/b, 1)
+		m.setContainment(inter, a, b)
 		isDup := m.Jaccard >= d.opt.Threshold
 		if !isDup && !(d.opt.Containment > 0 && max(m.Contained, m.Contains) >= d.opt.Containment) {
 			continue
@@ -501,6 +498,19 @@ func matches8(a, b []uint8) int {
 
 // estimate8 turns the number of equal 8-bit values into a Jaccard
 // estimate, removing the 1/256 chance that two different values agree.
+// sigJaccard estimates the Jaccard similarity of two documents from their
+// b-bit signatures (equal lengths).
+func sigJaccard(a, b []uint8) float64 {
+	return estimate8(matches8(a, b), len(a))
+}
+
+// setContainment sets m's containments from the size of the intersection
+// and the two documents' sizes (new document first).
+func (m *Match) setContainment(inter, a, b float64) {
+	m.Contained = min(inter/a, 1)
+	m.Contains = min(inter/b, 1)
+}
+
 func estimate8(eq, k int) float64 {
 	const c = 1.0 / 256
 	j := (float64(eq)/float64(k) - c) / (1 - c)

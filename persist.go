@@ -767,18 +767,9 @@ func (d *Detector) loadSnapshot(rd io.Reader, lastSeq *uint64, rec *Recovery) er
 		if r.err != nil {
 			return r.err
 		}
-		id := cs.members[0] + 1
-		if d.clusters[id] != nil {
-			return fmt.Errorf("%w: clusters overlap", ErrCorrupt)
+		if _, err := d.installCluster(cs); err != nil {
+			return err
 		}
-		for _, m := range cs.members {
-			e := d.docs.get(m)
-			if e.cluster != 0 {
-				return fmt.Errorf("%w: document in two clusters", ErrCorrupt)
-			}
-			e.cluster = id
-		}
-		d.clusters[id] = cs
 	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail("snapshot length")
@@ -789,6 +780,26 @@ func (d *Detector) loadSnapshot(rd io.Reader, lastSeq *uint64, rec *Recovery) er
 	d.newest = max(d.newest, newest)
 	rec.SnapshotDocs = n
 	return nil
+}
+
+// installCluster records the cluster cs read from a snapshot (members
+// checked to be documents, in increasing order) under its ID, the first
+// member's number plus one, and returns the ID. Overlapping clusters are
+// ErrCorrupt.
+func (d *Detector) installCluster(cs *clusterState) (uint32, error) {
+	id := cs.members[0] + 1
+	if d.clusters[id] != nil {
+		return 0, fmt.Errorf("%w: clusters overlap", ErrCorrupt)
+	}
+	for _, m := range cs.members {
+		e := d.docs.get(m)
+		if e.cluster != 0 {
+			return 0, fmt.Errorf("%w: document in two clusters", ErrCorrupt)
+		}
+		e.cluster = id
+	}
+	d.clusters[id] = cs
+	return id, nil
 }
 
 // snapRef turns a snapshot link end (position + 1, or 0 for a removed
@@ -1020,16 +1031,9 @@ func (d *Detector) loadSnapshotV2(rd io.Reader, size int64, lastSeq *uint64, rec
 		if r.err != nil {
 			return r.err
 		}
-		id := cs.members[0] + 1
-		if d.clusters[id] != nil {
-			return fmt.Errorf("%w: clusters overlap", ErrCorrupt)
-		}
-		for _, m := range cs.members {
-			e := t.get(m)
-			if e.cluster != 0 {
-				return fmt.Errorf("%w: document in two clusters", ErrCorrupt)
-			}
-			e.cluster = id
+		id, err := d.installCluster(cs)
+		if err != nil {
+			return err
 		}
 		// A link has an indexed end, and its indexed ends are members.
 		for _, l := range cs.links {
@@ -1038,7 +1042,6 @@ func (d *Detector) loadSnapshotV2(rd io.Reader, size int64, lastSeq *uint64, rec
 				return fmt.Errorf("%w: bad cluster link", ErrCorrupt)
 			}
 		}
-		d.clusters[id] = cs
 	}
 	if r.err != nil {
 		return r.err

@@ -149,16 +149,14 @@ func (st *Stage) verify(e *Entry, cands []Candidate) []Match {
 		if st.opt.Window > 0 && c.Time.UnixNano() < lo {
 			continue // out of the window; a store may keep it a little longer
 		}
-		j := estimate8(matches8(e.Sig, c.Sig), len(e.Sig))
+		j := sigJaccard(e.Sig, c.Sig)
 		if j < st.opt.Threshold {
 			continue
 		}
+		m := Match{ID: c.ID, Jaccard: j, Hamming: simhash.Distance(e.SimHash, c.SimHash)}
 		a, b := float64(e.Size), float64(c.Size)
-		inter := j * (a + b) / (1 + j)
-		out = append(out, Match{
-			ID: c.ID, Jaccard: j, Contained: min(inter/a, 1), Contains: min(inter/b, 1),
-			Hamming: simhash.Distance(e.SimHash, c.SimHash),
-		})
+		m.setContainment(j*(a+b)/(1+j), a, b)
+		out = append(out, m)
 	}
 	slices.SortStableFunc(out, func(x, y Match) int { return cmp.Compare(y.Jaccard, x.Jaccard) })
 	return out

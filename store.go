@@ -86,8 +86,11 @@ type Inserted struct {
 	Capped int
 }
 
-// checkEntry validates e against options o and banding of bands bands.
-func checkEntry(e *Entry, k, bands int) error {
+// Check reports, with an error wrapping ErrEntry, whether e is malformed
+// for a store of K k and bands bands: an empty ID, a negative size, or
+// band keys or a signature of the wrong length (none for size 0). Store
+// implementations call it first in Insert.
+func (e *Entry) Check(k, bands int) error {
 	switch {
 	case e == nil:
 		return fmt.Errorf("%w: nil entry", ErrEntry)
@@ -187,7 +190,7 @@ func (d *Detector) Insert(ctx context.Context, e *Entry) (Inserted, error) {
 	if d.fpOn || d.opt.KeepShingles {
 		return Inserted{}, fmt.Errorf("%w: Insert with Passages, Containment, IgnoreBoilerplate or KeepShingles", ErrUnsupported)
 	}
-	if err := checkEntry(e, d.opt.K, d.lshp.Bands); err != nil {
+	if err := e.Check(d.opt.K, d.lshp.Bands); err != nil {
 		return Inserted{}, err
 	}
 	ws := d.pool.Get().(*workspace)
@@ -276,7 +279,7 @@ func (d *Detector) entryCandidatesLocked(ws *workspace, keys []uint32, before ui
 		cs := d.docs.sig(c)
 		out = append(out, Candidate{ID: de.id, Time: time.Unix(0, de.time), Size: de.size, SimHash: de.simhash, Sig: slices.Clone(cs)})
 		if links != nil {
-			if j := estimate8(matches8(sig, cs), d.opt.K); j >= d.opt.Threshold {
+			if j := sigJaccard(sig, cs); j >= d.opt.Threshold {
 				*links = append(*links, link{a: c, aID: de.id, jaccard: float32(j)})
 			}
 		}

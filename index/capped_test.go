@@ -2,7 +2,9 @@ package index
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -87,5 +89,55 @@ func TestDocRange(t *testing.T) {
 	glo, ghi, n, ok := l.DocRange()
 	if !ok || glo != lo || ghi != hi || n != total {
 		t.Fatalf("DocRange = %d, %d, %d, %v; want %d, %d, %d", glo, ghi, n, ok, lo, hi, total)
+	}
+}
+
+func TestVisitDocsMaxDFAdd(t *testing.T) {
+	var a, b Postings
+	rng := rand.New(rand.NewPCG(3, 4))
+	for doc := uint32(0); doc < 200; doc++ {
+		keys := make([]uint64, 40)
+		for i := range keys {
+			keys[i] = rng.Uint64N(300) // repeats within and across documents
+		}
+		type visit struct {
+			i    int
+			docs string
+		}
+		var va, vb []visit
+		a.VisitDocsMaxDF(keys, 5, nil, func(i int, docs []uint32) { va = append(va, visit{i, fmt.Sprint(docs)}) })
+		a.AddMany(keys, doc)
+		b.VisitDocsMaxDFAdd(keys, 5, doc, nil, func(i int, docs []uint32) {
+			if slices.Contains(docs, doc) {
+				// Only under a key met earlier in keys.
+				if !slices.Contains(keys[:i], keys[i]) {
+					t.Fatalf("doc %d visited itself under a first occurrence", doc)
+				}
+				return
+			}
+			vb = append(vb, visit{i, fmt.Sprint(docs)})
+		})
+		// Visits of other documents only: drop, from va, those of keys
+		// repeated in this document (which b sees with doc added).
+		var want []visit
+		for _, v := range va {
+			if !slices.Contains(keys[:v.i], keys[v.i]) {
+				want = append(want, v)
+			}
+		}
+		var got []visit
+		for _, v := range vb {
+			if !slices.Contains(keys[:v.i], keys[v.i]) {
+				got = append(got, v)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("doc %d: visits differ", doc)
+		}
+	}
+	for k := uint64(0); k < 300; k++ {
+		if !slices.Equal(a.AppendDocs(nil, k), b.AppendDocs(nil, k)) {
+			t.Fatalf("key %d: postings differ", k)
+		}
 	}
 }

@@ -114,23 +114,7 @@ func (p *Postings) AddMany(keys []uint64, doc uint32) {
 // calls and returned grown. It is AppendDocsMaxDF for each key, with the
 // cache misses of a large table overlapped.
 func (p *Postings) VisitDocsMaxDF(keys []uint64, maxDF uint64, docs []uint32, fn func(i int, docs []uint32)) []uint32 {
-	var hs [batch]uint64
-	for from := 0; from < len(keys); from += batch {
-		n := min(batch, len(keys)-from)
-		sink := uint64(0)
-		for i := range n {
-			hs[i] = mix64(keys[from+i])
-			sink ^= p.s.peek(hs[i])
-		}
-		keep(sink)
-		for i := range n {
-			var ok bool
-			if docs, ok = p.s.appendDocsMaxDF(docs[:0], hs[i], maxDF); ok && len(docs) > 0 {
-				fn(from+i, docs)
-			}
-		}
-	}
-	return docs
+	return p.visit(keys, maxDF, docs, fn, false, 0)
 }
 
 // VisitDocsMaxDFAdd is VisitDocsMaxDF followed by AddMany(keys, doc) in
@@ -139,6 +123,10 @@ func (p *Postings) VisitDocsMaxDF(keys []uint64, maxDF uint64, docs []uint32, fn
 // cache misses of a large table. fn sees doc only under a key that occurs
 // twice in keys, from its second occurrence on.
 func (p *Postings) VisitDocsMaxDFAdd(keys []uint64, maxDF uint64, doc uint32, docs []uint32, fn func(i int, docs []uint32)) []uint32 {
+	return p.visit(keys, maxDF, docs, fn, true, doc)
+}
+
+func (p *Postings) visit(keys []uint64, maxDF uint64, docs []uint32, fn func(i int, docs []uint32), add bool, doc uint32) []uint32 {
 	var hs [batch]uint64
 	for from := 0; from < len(keys); from += batch {
 		n := min(batch, len(keys)-from)
@@ -153,7 +141,9 @@ func (p *Postings) VisitDocsMaxDFAdd(keys []uint64, maxDF uint64, doc uint32, do
 			if docs, ok = p.s.appendDocsMaxDF(docs[:0], hs[i], maxDF); ok && len(docs) > 0 {
 				fn(from+i, docs)
 			}
-			p.s.add(hs[i], doc)
+			if add {
+				p.s.add(hs[i], doc)
+			}
 		}
 	}
 	return docs

@@ -59,7 +59,9 @@ func evalStats(b *testing.B, c redis.UniversalClient) (calls, usec float64) {
 // BenchmarkStage measures Stage.Add of 4 KB articles (every
 // tenth a near-duplicate of an earlier one) against the server, with 1, 4
 // and 16 workers: documents per second, per-document latency percentiles
-// (signing included) and the server time per document.
+// (signing included) and the server time per document. The environment
+// variable WINDOW sets Options.Window (a time.Duration, 72h for the
+// README's table; no window when unset).
 func BenchmarkStage(b *testing.B) {
 	window, _ := time.ParseDuration(os.Getenv("WINDOW"))
 	c := client(b, "NEARDUP_REDIS_ADDR")

@@ -240,7 +240,7 @@ func (s *Store) Insert(ctx context.Context, e *neardup.Entry) (neardup.Inserted,
 	if err := ctx.Err(); err != nil {
 		return neardup.Inserted{}, err
 	}
-	if err := s.check(e); err != nil {
+	if err := e.Check(s.opt.K, s.bands); err != nil {
 		return neardup.Inserted{}, err
 	}
 	// The band keys are not stored: the buckets hold them, and Delete takes
@@ -295,25 +295,6 @@ func isFull(err error) bool {
 	return errors.As(err, &re) && len(re.Error()) >= 12 && re.Error()[:12] == "NEARDUP_FULL"
 }
 
-// check validates e as neardup's embedded store does.
-func (s *Store) check(e *neardup.Entry) error {
-	switch {
-	case e == nil:
-		return fmt.Errorf("%w: nil entry", neardup.ErrEntry)
-	case e.ID == "":
-		return fmt.Errorf("%w: %w", neardup.ErrEntry, neardup.ErrEmptyID)
-	case e.Size < 0:
-		return fmt.Errorf("%w: negative size", neardup.ErrEntry)
-	case e.Size == 0 && (len(e.Keys) != 0 || len(e.Sig) != 0):
-		return fmt.Errorf("%w: an entry of size 0 has no keys nor signature", neardup.ErrEntry)
-	case e.Size > 0 && len(e.Keys) != s.bands:
-		return fmt.Errorf("%w: %d band keys, want %d", neardup.ErrEntry, len(e.Keys), s.bands)
-	case e.Size > 0 && len(e.Sig) != s.opt.K:
-		return fmt.Errorf("%w: signature of %d values, want %d", neardup.ErrEntry, len(e.Sig), s.opt.K)
-	}
-	return nil
-}
-
 // decodeReply turns the script's reply into an Inserted, candidates in
 // number (insertion) order.
 func decodeReply(res []any) (neardup.Inserted, error) {
@@ -358,7 +339,7 @@ func decodeReply(res []any) (neardup.Inserted, error) {
 // it was stored. The time window does not need it: expiry removes old
 // documents.
 func (s *Store) Delete(ctx context.Context, e *neardup.Entry) (bool, error) {
-	if err := s.check(e); err != nil {
+	if err := e.Check(s.opt.K, s.bands); err != nil {
 		return false, err
 	}
 	g := s.generation(e.Time)

@@ -252,8 +252,8 @@ func testBucketCap(t *testing.T, open OpenFunc) {
 			t.Fatalf("copy %d: %+v", i, d)
 		}
 	}
-	// Documents left out of full buckets are still found by nobody: the
-	// buckets hold the first three.
+	// The buckets hold the first three copies only: a sixth finds those,
+	// not the copies left out.
 	ins, err := s.Insert(context.Background(), entryOf(t, s, "c5", a, t0))
 	if err != nil || len(ins.Candidates) != max || ins.Capped != bands {
 		t.Fatalf("c5: %v %+v", err, ins)
