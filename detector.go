@@ -76,12 +76,17 @@ type Detector struct {
 	maxDF uint64
 	pool  sync.Pool // *workspace
 
-	mu       sync.RWMutex
-	closed   bool
-	store    *diskStore // with Open
-	lsh      *index.LSH
-	sims     *simhash.Index // with MaxHamming
-	fpIndex  index.Postings // passage fingerprints -> documents, when fpOn
+	mu      sync.RWMutex
+	closed  bool
+	store   *diskStore // with Open
+	lsh     *index.LSH
+	sims    *simhash.Index // with MaxHamming
+	fpIndex index.Postings // passage fingerprints -> documents, when fpOn
+	// fpScratch is addFingerprints' scratch space, under mu.
+	fpScratch struct {
+		keys []uint64
+		tags []uint32
+	}
 	byID     map[string]uint32
 	docs     docTable
 	clusters map[uint32]*clusterState
@@ -401,7 +406,7 @@ func (d *Detector) insertLocked(rec *docRecord, borrowed bool) (uint32, int) {
 	}
 	if d.fpOn {
 		if !rec.fpAdded {
-			d.fpIndex.AddMany(rec.fpKeys, num)
+			d.addFingerprints(rec, num)
 		}
 		t.fpKeys = append(t.fpKeys, keep(rec.fpKeys))
 	}

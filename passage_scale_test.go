@@ -3,6 +3,7 @@ package neardup
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -45,6 +46,17 @@ func newNewsLike(tb testing.TB, seed uint64) *newsLike {
 	return g
 }
 
+// bytes estimates the heap bytes held by the generator's documents: a
+// slice header per document and a string header per word (the words
+// themselves are shared).
+func (g *newsLike) bytes() int {
+	n := 24 * len(g.docs)
+	for _, d := range g.docs {
+		n += 16 * cap(d)
+	}
+	return n
+}
+
 func (g *newsLike) word() string {
 	return g.words[sort.SearchFloat64s(g.cum, g.rng.Float64())]
 }
@@ -85,12 +97,21 @@ func BenchmarkPassageIndex(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			g := newNewsLike(b, 1)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
 			d, _ := New(Options{Passages: true})
 			start := time.Now()
 			for i := 0; i < n; i++ {
 				d.AddString(fmt.Sprint(i), g.next(600))
 			}
-			b.Logf("built %d documents in %v", n, time.Since(start).Round(time.Millisecond))
+			built := time.Since(start)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			// The generator keeps its documents' words too: count the
+			// detector alone.
+			heap := float64(after.HeapAlloc-before.HeapAlloc) - float64(g.bytes())
+			b.Logf("built %d documents in %v, detector heap %.0f B per document", n, built.Round(time.Millisecond), heap/float64(n))
 			texts := make([]string, b.N)
 			for i := range texts {
 				texts[i] = g.next(600)

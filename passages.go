@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/neardup/neardup/index"
 	"github.com/neardup/neardup/normalize"
 	"github.com/neardup/neardup/passage"
 	"github.com/neardup/neardup/shingle"
@@ -53,10 +54,11 @@ type passWork struct {
 	finder  passage.Finder
 	doc     passage.Doc
 	pairs   []docFP
-	docs    []uint32
 	seeds   []passage.Seed
 	found   []passage.Passage
 	repeats []passage.Passage
+	ctx     []uint32 // context tag of each fingerprint (passage.Params.Context)
+	sc      index.Scratch
 }
 
 // prepare sets pw.doc to the token hashes (truncated to 32 bits) and
@@ -76,6 +78,25 @@ func (pw *passWork) prepare(params passage.Params, tokHashes, shingles []uint64)
 // outside the lock.
 func (d *Detector) preparePassages(ws *workspace) {
 	ws.pass.prepare(d.opt.Passage, ws.signer.tokHashes, ws.signer.shingles)
+	ws.pass.ctx = d.opt.Passage.AppendContexts(ws.pass.ctx[:0], ws.pass.doc, ws.fps)
+}
+
+// addFingerprints indexes the fingerprints of rec under num, with their
+// context tags when rec has passage data. The caller holds d.mu for
+// writing.
+func (d *Detector) addFingerprints(rec *docRecord, num uint32) {
+	pd := rec.pass
+	if pd == nil {
+		d.fpIndex.AddMany(rec.fpKeys, num)
+		return
+	}
+	keys, tags := d.fpScratch.keys[:0], d.fpScratch.tags[:0]
+	for _, f := range pd.fps {
+		keys = append(keys, f.Hash)
+		tags = append(tags, d.opt.Passage.Context(pd.doc, int(f.Pos)))
+	}
+	d.fpIndex.AddManyTagged(keys, tags, num)
+	d.fpScratch.keys, d.fpScratch.tags = keys, tags
 }
 
 // passagesLocked finds the passages of the prepared document shared with
@@ -94,20 +115,26 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		out = append(out, Passage{Start: s, End: e, OtherID: id, OtherStart: os, OtherEnd: oe,
 			Words: words(p.B), Boilerplate: d.boilerplate(ws.fps, p.B, 0)})
 	}
-	// The (document, fingerprint) pairs that matched, by document: each
-	// candidate costs what it shares, not its length.
+	// The (document, fingerprint) pairs that may lie in a passage, by
+	// document: each candidate costs what it shares, not its length. The
+	// context tags stored with the postings discard the pairs that cannot
+	// (common phrases of a few words) without reading the other document.
 	pairs := pw.pairs[:0]
-	visit := func(fi int, docs []uint32) {
-		for _, doc := range docs {
-			if doc != self {
-				pairs = append(pairs, docFP{doc: doc, fp: int32(fi)})
+	visit := func(fi int, docs, tags []uint32) {
+		for j, doc := range docs {
+			if doc == self {
+				continue
 			}
+			if t := tags[j]; !passage.ContextsMatch(pw.ctx[fi], t) && !d.opt.Passage.MayShare(pw.doc, ws.fps[fi], t) {
+				continue
+			}
+			pairs = append(pairs, docFP{doc: doc, fp: int32(fi)})
 		}
 	}
 	if self != noDoc {
-		pw.docs = d.fpIndex.VisitDocsMaxDFAdd(ws.fpKeys, d.maxDF, self, pw.docs, visit)
+		d.fpIndex.VisitTaggedAdd(ws.fpKeys, pw.ctx, d.maxDF, self, &pw.sc, visit)
 	} else {
-		pw.docs = d.fpIndex.VisitDocsMaxDF(ws.fpKeys, d.maxDF, pw.docs, visit)
+		d.fpIndex.VisitTagged(ws.fpKeys, d.maxDF, &pw.sc, visit)
 	}
 	slices.SortFunc(pairs, func(x, y docFP) int {
 		if c := cmp.Compare(x.doc, y.doc); c != 0 {

@@ -1093,7 +1093,7 @@ func (d *Detector) loadDocLocked(rec *docRecord) bool {
 		t.sets = append(t.sets, rec.set)
 	}
 	if d.fpOn {
-		d.fpIndex.AddMany(rec.fpKeys, num)
+		d.addFingerprints(rec, num)
 		t.fpKeys = append(t.fpKeys, rec.fpKeys)
 	}
 	if d.opt.Passages {

@@ -92,13 +92,17 @@ func TestDocRange(t *testing.T) {
 	}
 }
 
-func TestVisitDocsMaxDFAdd(t *testing.T) {
+// TestVisitTaggedAdd checks VisitTaggedAdd against VisitDocsMaxDF followed
+// by AddManyTagged: same visits, same postings, same tags.
+func TestVisitTaggedAdd(t *testing.T) {
 	var a, b Postings
 	rng := rand.New(rand.NewPCG(3, 4))
 	for doc := uint32(0); doc < 200; doc++ {
 		keys := make([]uint64, 40)
+		tags := make([]uint32, 40)
 		for i := range keys {
 			keys[i] = rng.Uint64N(300) // repeats within and across documents
+			tags[i] = rng.Uint32N(3)
 		}
 		type visit struct {
 			i    int
@@ -106,8 +110,17 @@ func TestVisitDocsMaxDFAdd(t *testing.T) {
 		}
 		var va, vb []visit
 		a.VisitDocsMaxDF(keys, 5, nil, func(i int, docs []uint32) { va = append(va, visit{i, fmt.Sprint(docs)}) })
-		a.AddMany(keys, doc)
-		b.VisitDocsMaxDFAdd(keys, 5, doc, nil, func(i int, docs []uint32) {
+		a.AddManyTagged(keys, tags, doc)
+		var sc Scratch
+		b.VisitTaggedAdd(keys, tags, 5, doc, &sc, func(i int, docs, dtags []uint32) {
+			if len(dtags) != len(docs) {
+				t.Fatalf("%d tags for %d docs", len(dtags), len(docs))
+			}
+			for j, d := range docs {
+				if want := b.Tag(keys[i], d); dtags[j] != want && d != doc {
+					t.Fatalf("key %d doc %d: tag %d, Tag says %d", keys[i], d, dtags[j], want)
+				}
+			}
 			if slices.Contains(docs, doc) {
 				// Only under a key met earlier in keys.
 				if !slices.Contains(keys[:i], keys[i]) {
@@ -136,8 +149,14 @@ func TestVisitDocsMaxDFAdd(t *testing.T) {
 		}
 	}
 	for k := uint64(0); k < 300; k++ {
-		if !slices.Equal(a.AppendDocs(nil, k), b.AppendDocs(nil, k)) {
+		docs := a.AppendDocs(nil, k)
+		if !slices.Equal(docs, b.AppendDocs(nil, k)) {
 			t.Fatalf("key %d: postings differ", k)
+		}
+		for _, d := range docs {
+			if a.Tag(k, d) != b.Tag(k, d) {
+				t.Fatalf("key %d doc %d: tags %d and %d", k, d, a.Tag(k, d), b.Tag(k, d))
+			}
 		}
 	}
 }

@@ -41,13 +41,17 @@
 // documents are stored inline in an ordered linear-probing hash table
 // (O. Amble and D. E. Knuth, "Ordered hash tables", The Computer Journal
 // 1974) of (key, document) slots, without any per-key heap object: a key
-// with up to 8 documents simply occupies that many adjacent slots. The
-// table keeps its slots sorted, so lookups stop early, deletions need no
-// tombstones and resizing is one sequential pass; it grows by 12.5% at a
-// time and stays between 80% and 90% full once large, so a document costs
-// about 14 bytes per key with 64-bit keys and 9 to 10 bytes with the 32-bit
-// band keys of LSH. Keys with 9 to 32 documents keep them in a sorted
-// slice, and keys with more in a roaring bitmap (S. Chambi, D. Lemire,
+// with up to 8 documents (64 with the 64-bit keys of Postings) simply
+// occupies that many adjacent slots. The table keeps its slots sorted, so
+// lookups stop early, deletions need no tombstones and resizing is one
+// sequential pass. The 32-bit band keys of LSH use 8-byte slots, grow by
+// 12.5% at a time and stay between 80% and 90% full once large: 9 to 10
+// bytes per document and key. The 64-bit keys of Postings use 16-byte
+// slots that also hold a caller's tag per document, grow by half and stay
+// between 1/2 and 3/4 full, since they take many more insertions (an
+// insertion shifts slots up to the next empty one): 21 to 32 bytes per
+// document and key. Keys with more documents keep them in a sorted slice
+// (up to 32) or a roaring bitmap (S. Chambi, D. Lemire,
 // O. Kaser and R. Godin, "Better bitmap performance with Roaring bitmaps",
 // Software: Practice and Experience 2016; D. Lemire et al., "Roaring
 // bitmaps: implementation of an optimized software library", 2018); unions

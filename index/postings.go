@@ -8,19 +8,26 @@ import (
 // of uint32 document numbers.
 //
 // Most keys of a large collection hold a single document, so documents are
-// stored inline in a compact ordered open-addressing table of 12-byte slots
-// (key and document; no heap object per key), kept between about 80% and
-// 90% full once large. A key with up to 8 documents occupies that many
-// adjacent slots; a key with 9 to 32 documents keeps them in a sorted slice,
-// and a key with more in a *roaring.Bitmap. Removals move keys back down
-// the same ladder, with hysteresis against flapping (a bitmap becomes a
-// slice at 16 documents, a slice goes back inline at 4), and a key with no
-// documents left is deleted; an emptied Postings frees its table. Every
+// stored inline in a compact ordered open-addressing table of 16-byte slots
+// (key, document and tag; no heap object per key), kept between about 1/2
+// and 3/4 full once large. A key with up to 64 documents occupies that many
+// adjacent slots; a key with more keeps them in a *roaring.Bitmap. Removals
+// move keys back down, with hysteresis against flapping: a bitmap becomes a
+// sorted slice at 16 documents, a slice goes back inline at 4, and a key
+// with no documents left is deleted; an emptied Postings frees its table. Every
 // uint32, including math.MaxUint32, is a valid document number (a key
 // holding math.MaxUint32 always uses the slice or bitmap form).
 //
 // Keys are arbitrary: they are scrambled by a bijective mixer before being
 // placed in the table, so sequential or otherwise structured keys are fine.
+//
+// Tags. Each inline (key, document) pair also holds a 32-bit tag chosen by
+// the caller (AddTagged, AddManyTagged), which lookups return with the
+// document (VisitTagged) at no further memory access: for example a summary
+// of the key's context in the document, to discard chance matches without
+// reading the document. Tag 0 means none: pairs added by Add and AddMany,
+// pairs of keys holding more than 64 documents, and a pair added again with
+// a different tag have tag 0, and keep it when their key moves back inline.
 //
 // The zero value is an empty Postings ready to use. A Postings must not be
 // copied after first use. It is not safe for concurrent use: calls that
@@ -42,11 +49,40 @@ func mix64(k uint64) uint64 {
 	return k
 }
 
-// Add adds doc to the set of key. Adding a document that is already there
-// does nothing. Add allocates nothing while the key stays inline (up to 8
-// documents) apart from occasional table growth (see Grow).
+// Add adds doc to the set of key, with tag 0. Adding a document that is
+// already there does nothing but set its tag to 0. Add allocates nothing
+// while the key stays inline (up to 64 documents) apart from occasional
+// table growth (see Grow).
 func (p *Postings) Add(key uint64, doc uint32) {
 	p.s.add(mix64(key), doc)
+}
+
+// AddTagged adds doc to the set of key with tag t (see Tags in the type's
+// documentation). Adding a document that is already there with another tag
+// sets its tag to 0.
+func (p *Postings) AddTagged(key uint64, doc, t uint32) {
+	p.s.addTag(mix64(key), doc, t)
+}
+
+// Tag returns the tag of doc under key: 0 when doc is absent or has none.
+func (p *Postings) Tag(key uint64, doc uint32) uint32 {
+	h := mix64(key)
+	i, n, v := p.s.lookup(h)
+	switch {
+	case n == 0 || v == multiDoc:
+		return 0
+	case i < 0:
+		if v == doc {
+			return p.s.zeroTag
+		}
+		return 0
+	}
+	for q := i; q < i+n; q++ {
+		if p.s.val(q) == doc {
+			return p.s.tag(q)
+		}
+	}
+	return 0
 }
 
 // Remove deletes doc from the set of key and reports whether it was there.
@@ -93,6 +129,17 @@ func keep(uint64) {}
 // AddMany adds doc to the sets of all keys. It is Add for each key, with
 // the cache misses of a large table overlapped.
 func (p *Postings) AddMany(keys []uint64, doc uint32) {
+	p.AddManyTagged(keys, nil, doc)
+}
+
+// AddManyTagged adds doc to the sets of all keys, with tag tags[i] under
+// keys[i]; tags is nil (no tags) or has the length of keys, otherwise
+// AddManyTagged panics. It is AddTagged for each key, with the cache
+// misses of a large table overlapped.
+func (p *Postings) AddManyTagged(keys []uint64, tags []uint32, doc uint32) {
+	if tags != nil && len(tags) != len(keys) {
+		panic("index: AddManyTagged with len(tags) != len(keys)")
+	}
 	var hs [batch]uint64
 	for from := 0; from < len(keys); from += batch {
 		n := min(batch, len(keys)-from)
@@ -103,7 +150,11 @@ func (p *Postings) AddMany(keys []uint64, doc uint32) {
 		}
 		keep(sink)
 		for i := range n {
-			p.s.add(hs[i], doc)
+			t := uint32(0)
+			if tags != nil {
+				t = tags[from+i]
+			}
+			p.s.addTag(hs[i], doc, t)
 		}
 	}
 }
@@ -114,20 +165,43 @@ func (p *Postings) AddMany(keys []uint64, doc uint32) {
 // calls and returned grown. It is AppendDocsMaxDF for each key, with the
 // cache misses of a large table overlapped.
 func (p *Postings) VisitDocsMaxDF(keys []uint64, maxDF uint64, docs []uint32, fn func(i int, docs []uint32)) []uint32 {
-	return p.visit(keys, maxDF, docs, fn, false, 0)
+	sc := Scratch{docs: docs}
+	p.visit(keys, nil, maxDF, &sc, func(i int, docs, _ []uint32) { fn(i, docs) }, false, false, 0)
+	return sc.docs
 }
 
-// VisitDocsMaxDFAdd is VisitDocsMaxDF followed by AddMany(keys, doc) in
-// the same pass: each key's documents are visited before doc is added to
-// them, while the key's slot is in cache, which saves the second round of
-// cache misses of a large table. fn sees doc only under a key that occurs
-// twice in keys, from its second occurrence on.
-func (p *Postings) VisitDocsMaxDFAdd(keys []uint64, maxDF uint64, doc uint32, docs []uint32, fn func(i int, docs []uint32)) []uint32 {
-	return p.visit(keys, maxDF, docs, fn, true, doc)
+// Scratch is reusable space for the Visit methods of Postings. The zero
+// value is ready to use; once grown, it saves their allocations. It is not
+// safe for concurrent use.
+type Scratch struct {
+	docs, tags []uint32
 }
 
-func (p *Postings) visit(keys []uint64, maxDF uint64, docs []uint32, fn func(i int, docs []uint32), add bool, doc uint32) []uint32 {
+// VisitTagged calls fn(i, docs, tags) for each key keys[i] with at least
+// one and at most maxDF documents (any number when maxDF is 0), docs being
+// its documents in increasing order and tags[j] the tag of docs[j]. docs
+// and tags live in sc and are only valid during the call. It is
+// VisitDocsMaxDF with tags.
+func (p *Postings) VisitTagged(keys []uint64, maxDF uint64, sc *Scratch, fn func(i int, docs, tags []uint32)) {
+	p.visit(keys, nil, maxDF, sc, fn, true, false, 0)
+}
+
+// VisitTaggedAdd is VisitTagged followed by AddManyTagged(keys, tags, doc)
+// in the same pass: each key's documents are visited before doc is added
+// to them, while the key's slot is in cache, which saves the second round
+// of cache misses of a large table. tags is nil (no tags) or has the
+// length of keys. fn sees doc only under a key that occurs twice in keys,
+// from its second occurrence on.
+func (p *Postings) VisitTaggedAdd(keys []uint64, tags []uint32, maxDF uint64, doc uint32, sc *Scratch, fn func(i int, docs, tags []uint32)) {
+	p.visit(keys, tags, maxDF, sc, fn, true, true, doc)
+}
+
+func (p *Postings) visit(keys []uint64, addTags []uint32, maxDF uint64, sc *Scratch, fn func(i int, docs, tags []uint32), withTags, add bool, doc uint32) {
+	if addTags != nil && len(addTags) != len(keys) {
+		panic("index: VisitTaggedAdd with len(tags) != len(keys)")
+	}
 	var hs [batch]uint64
+	docs, tags := sc.docs, sc.tags
 	for from := 0; from < len(keys); from += batch {
 		n := min(batch, len(keys)-from)
 		sink := uint64(0)
@@ -138,15 +212,19 @@ func (p *Postings) visit(keys []uint64, maxDF uint64, docs []uint32, fn func(i i
 		keep(sink)
 		for i := range n {
 			var ok bool
-			if docs, ok = p.s.appendDocsMaxDF(docs[:0], hs[i], maxDF); ok && len(docs) > 0 {
-				fn(from+i, docs)
+			if docs, tags, ok = p.s.appendTaggedMaxDF(docs[:0], tags[:0], hs[i], maxDF, withTags); ok && len(docs) > 0 {
+				fn(from+i, docs, tags)
 			}
 			if add {
-				p.s.add(hs[i], doc)
+				t := uint32(0)
+				if addTags != nil {
+					t = addTags[from+i]
+				}
+				p.s.addTag(hs[i], doc, t)
 			}
 		}
 	}
-	return docs
+	sc.docs, sc.tags = docs, tags
 }
 
 // Union replaces the contents of dst with the union of the document sets of
@@ -190,10 +268,10 @@ func (p *Postings) Len() int {
 
 // Grow reserves room for n inline (key, document) pairs in total, present
 // ones included, so that adding up to that many does not resize the table;
-// a key with up to 8 documents uses one pair per document, a larger one a
+// a key with up to 64 documents uses one pair per document, a larger one a
 // single pair. Reserving the final size up front also saves the
 // intermediate rebuilds and packs the table to 90% full. It allocates
-// about 13.3·n bytes; n is capped at 1<<28 and non-positive values do
+// about 21.3·n bytes (16-byte slots at most 3/4 full); n is capped at 1<<28 and non-positive values do
 // nothing.
 func (p *Postings) Grow(n int) {
 	p.s.reserve(n)

@@ -335,7 +335,7 @@ func (s *store[K]) validate() error {
 	for i := 0; i < n; i++ {
 		k := s.key(i)
 		if k == 0 {
-			if s.val(i) != 0 {
+			if s.val(i) != 0 || s.tag(i) != 0 {
 				return errors.New("empty slot with a value")
 			}
 			lastEmpty = i
@@ -353,11 +353,11 @@ func (s *store[K]) validate() error {
 		e := s.runEnd(i, k)
 		v0 := s.val(i)
 		if v0 == multiDoc {
-			if e != i+1 {
-				return errors.New("overflow marker in a run")
+			if e != i+1 || s.tag(i) != 0 {
+				return errors.New("overflow marker in a run or with a tag")
 			}
 		} else {
-			if e-i > runMax {
+			if e-i > runMaxOf[K]() {
 				return errors.New("run too long")
 			}
 			for p := i + 1; p < e; p++ {
@@ -385,7 +385,7 @@ func (s *store[K]) validate() error {
 			return err
 		}
 		multis += m
-	} else if s.zeroVal != 0 {
+	} else if s.zeroVal != 0 || s.zeroTag != 0 {
 		return errors.New("absent zero key with a value")
 	}
 	if nkeys != s.nkeys {

@@ -22,6 +22,12 @@ const (
 	// runMax is the longest run: adding a document to a key with runMax
 	// inline documents moves them to a small set.
 	runMax = 8
+	// wideRunMax is runMax for 64-bit keys: their documents have tags,
+	// which only runs keep, so that runs keep the tags of every key a
+	// lookup with a document-frequency limit up to wideRunMax visits
+	// (fingerprint postings skip keys in more than 40 documents by
+	// default). A full run of wideRunMax becomes a bitmap directly.
+	wideRunMax = 64
 	// runBack is the size at which a small set, after a removal, goes back
 	// to a run (hysteresis against flapping).
 	runBack = 4
@@ -61,8 +67,10 @@ const (
 // store maps hashed keys to sets of uint32 documents.
 //
 // Table layout. The table is a flat array of slots of W = 2 (32-bit keys)
-// or 3 (64-bit keys) uint32 words: the key, high word first, then a value.
-// Keeping key and value together costs one cache miss per lookup. A key h
+// or 4 (64-bit keys) uint32 words: the key, high word first, then a value,
+// then (64-bit keys only) the tag of the (key, value) pair. Keeping key,
+// value and tag together costs one cache miss per lookup, and 16-byte slots
+// never straddle two cache lines. A key h
 // (never 0; key 0 is kept in zeroSet/zeroVal) has the home slot
 // ⌊h·homes / 2^w⌋ (w the key width), which is monotone in h. Keys are stored
 // by linear probing with the invariant of ordered hash tables (Amble &
@@ -76,13 +84,15 @@ const (
 // it and is extended if it ever fills up. Because the whole table is
 // sorted, growing or shrinking it is a single merge-like pass.
 //
-// Sets. A key with 1 to runMax documents other than math.MaxUint32 occupies
+// Sets. A key with 1 to runMax (wideRunMax for 64-bit keys) documents
+// other than math.MaxUint32 occupies
 // that many consecutive slots, one document each, in increasing document
-// order (a run): no heap object at all. Otherwise the key occupies one slot
+// order (a run): no heap object at all. Only run documents (and the inline
+// document of key 0) have a tag; documents in overflow sets have tag 0. Otherwise the key occupies one slot
 // whose value is multiDoc and its documents are in small (a sorted slice,
 // up to smallMax documents) or big (a roaring bitmap). Key 0 has a single
-// inline document in zeroVal or the overflow form. Empty slots are all
-// zero.
+// inline document in zeroVal (tag zeroTag) or the overflow form. Empty
+// slots and the tags of overflow markers are all zero.
 type store[K word] struct {
 	slots []uint32 // W words per slot
 	homes int      // number of home slots; 0 when slots is nil
@@ -90,6 +100,7 @@ type store[K word] struct {
 
 	zeroSet bool   // key 0 is present
 	zeroVal uint32 // its slot value
+	zeroTag uint32 // the tag of zeroVal (64-bit keys)
 
 	nkeys int // number of distinct keys, zero key included
 
@@ -106,9 +117,17 @@ func wide[K word]() bool {
 // words returns W, the number of uint32 words of a slot.
 func words[K word]() int {
 	if wide[K]() {
-		return 3
+		return 4
 	}
 	return 2
+}
+
+// valIndex returns the index of the value word inside a slot.
+func valIndex[K word]() int {
+	if wide[K]() {
+		return 2
+	}
+	return 1
 }
 
 // shiftOf returns 64 minus the width of K in bits.
@@ -127,7 +146,7 @@ func (s *store[K]) nslots() int {
 // key returns the key of slot p (0 if empty).
 func (s *store[K]) key(p int) K {
 	if wide[K]() {
-		w := s.slots[3*p : 3*p+2 : 3*p+2]
+		w := s.slots[4*p : 4*p+2 : 4*p+2]
 		return K(uint64(w[0])<<32 | uint64(w[1]))
 	}
 	return K(s.slots[2*p])
@@ -135,21 +154,35 @@ func (s *store[K]) key(p int) K {
 
 // val returns the value of slot p.
 func (s *store[K]) val(p int) uint32 {
-	w := words[K]()
-	return s.slots[w*p+w-1]
+	return s.slots[words[K]()*p+valIndex[K]()]
 }
 
 // setVal sets the value of slot p.
 func (s *store[K]) setVal(p int, v uint32) {
-	w := words[K]()
-	s.slots[w*p+w-1] = v
+	s.slots[words[K]()*p+valIndex[K]()] = v
 }
 
-// putSlot stores key h and value v in slot p of slots.
-func putSlot[K word](slots []uint32, p int, h K, v uint32) {
+// tag returns the tag of slot p: 0 for 32-bit keys.
+func (s *store[K]) tag(p int) uint32 {
 	if wide[K]() {
-		w := slots[3*p : 3*p+3 : 3*p+3]
-		w[0], w[1], w[2] = uint32(uint64(h)>>32), uint32(h), v
+		return s.slots[4*p+3]
+	}
+	return 0
+}
+
+// setTag sets the tag of slot p; 32-bit keys have none.
+func (s *store[K]) setTag(p int, t uint32) {
+	if wide[K]() {
+		s.slots[4*p+3] = t
+	}
+}
+
+// putSlot stores key h, value v and tag t (64-bit keys only) in slot p of
+// slots.
+func putSlot[K word](slots []uint32, p int, h K, v, t uint32) {
+	if wide[K]() {
+		w := slots[4*p : 4*p+4 : 4*p+4]
+		w[0], w[1], w[2], w[3] = uint32(uint64(h)>>32), uint32(h), v, t
 		return
 	}
 	w := slots[2*p : 2*p+2 : 2*p+2]
@@ -211,10 +244,10 @@ func (s *store[K]) extend() {
 	s.slots = slots
 }
 
-// insertAt stores h with value v at slot i, shifting the slots from i up to
-// the next empty one right by one. The caller guarantees that the order
-// invariant holds.
-func (s *store[K]) insertAt(i int, h K, v uint32) {
+// insertAt stores h with value v and tag t at slot i, shifting the slots
+// from i up to the next empty one right by one. The caller guarantees that
+// the order invariant holds.
+func (s *store[K]) insertAt(i int, h K, v, t uint32) {
 	n := s.nslots()
 	j := i
 	for j < n && s.key(j) != 0 {
@@ -225,7 +258,7 @@ func (s *store[K]) insertAt(i int, h K, v uint32) {
 	}
 	w := words[K]()
 	copy(s.slots[(i+1)*w:(j+1)*w], s.slots[i*w:j*w])
-	putSlot(s.slots, i, h, v)
+	putSlot(s.slots, i, h, v, t)
 	s.used++
 }
 
@@ -273,7 +306,7 @@ func (s *store[K]) rehash(homes int) {
 		if p >= s.nslots() {
 			s.extend()
 		}
-		putSlot(s.slots, p, h, old.val(i))
+		putSlot(s.slots, p, h, old.val(i), old.tag(i))
 		next = p + 1
 	}
 }
@@ -335,15 +368,16 @@ func (s *store[K]) growFor() {
 	s.rehash(max(minHomes, homes))
 }
 
-// insertDoc inserts (h, v) in sorted position, growing the table if needed.
-func (s *store[K]) insertDoc(h K, v uint32) {
+// insertDoc inserts (h, v) with tag t in sorted position, growing the
+// table if needed.
+func (s *store[K]) insertDoc(h K, v, t uint32) {
 	s.growFor()
 	i, _ := s.find(h)
 	n := s.nslots()
 	for i < n && s.key(i) == h && s.val(i) < v {
 		i++
 	}
-	s.insertAt(i, h, v)
+	s.insertAt(i, h, v, t)
 }
 
 // length returns the number of keys.
@@ -353,22 +387,36 @@ func (s *store[K]) length() int {
 
 // add inserts doc into the set of h and reports whether it was absent.
 func (s *store[K]) add(h K, doc uint32) bool {
+	return s.addTag(h, doc, 0)
+}
+
+// addTag inserts doc with tag t into the set of h and reports whether it
+// was absent. Adding a present document again with another tag sets its
+// tag to 0; documents in overflow sets have no tag.
+func (s *store[K]) addTag(h K, doc, t uint32) bool {
+	if !wide[K]() {
+		t = 0
+	}
 	if h == 0 {
 		if !s.zeroSet {
 			s.zeroSet = true
 			s.nkeys++
 			if doc == multiDoc {
 				s.setSmall(0, []uint32{multiDoc})
+				t = 0
 			}
-			s.zeroVal = doc
+			s.zeroVal, s.zeroTag = doc, t
 			return true
 		}
 		if s.zeroVal != multiDoc {
 			if s.zeroVal == doc {
+				if s.zeroTag != t {
+					s.zeroTag = 0
+				}
 				return false
 			}
 			s.setSmall(0, []uint32{min(s.zeroVal, doc), max(s.zeroVal, doc)})
-			s.zeroVal = multiDoc
+			s.zeroVal, s.zeroTag = multiDoc, 0
 			return true
 		}
 		return s.addOverflow(0, doc)
@@ -378,8 +426,9 @@ func (s *store[K]) add(h K, doc uint32) bool {
 		s.nkeys++
 		if doc == multiDoc {
 			s.setSmall(h, []uint32{multiDoc})
+			t = 0
 		}
-		s.insertDoc(h, doc)
+		s.insertDoc(h, doc, t)
 		return true
 	}
 	if s.val(i) == multiDoc {
@@ -388,14 +437,17 @@ func (s *store[K]) add(h K, doc uint32) bool {
 	e := s.runEnd(i, h)
 	for p := i; p < e; p++ {
 		if s.val(p) == doc {
+			if s.tag(p) != t {
+				s.setTag(p, 0)
+			}
 			return false
 		}
 	}
-	if doc != multiDoc && e-i < runMax {
-		s.insertDoc(h, doc)
+	if doc != multiDoc && e-i < runMaxOf[K]() {
+		s.insertDoc(h, doc, t)
 		return true
 	}
-	// The run becomes a small set.
+	// The run becomes a small set, or a bitmap if too large for one.
 	docs := make([]uint32, 0, e-i+1)
 	for p := i; p < e; p++ {
 		docs = append(docs, s.val(p))
@@ -406,8 +458,24 @@ func (s *store[K]) add(h K, doc uint32) bool {
 		s.deleteAt(p)
 	}
 	s.setVal(i, multiDoc)
-	s.setSmall(h, docs)
+	s.setTag(i, 0)
+	if len(docs) <= smallMax {
+		s.setSmall(h, docs)
+		return true
+	}
+	if s.big == nil {
+		s.big = make(map[K]*roaring.Bitmap)
+	}
+	s.big[h] = roaring.BitmapOf(docs...)
 	return true
+}
+
+// runMaxOf returns the longest run of a store with keys K.
+func runMaxOf[K word]() int {
+	if wide[K]() {
+		return wideRunMax
+	}
+	return runMax
 }
 
 // setSmall stores the small set of h.
@@ -453,7 +521,7 @@ func (s *store[K]) remove(h K, doc uint32) bool {
 			if s.zeroVal != doc {
 				return false
 			}
-			s.zeroSet, s.zeroVal = false, 0
+			s.zeroSet, s.zeroVal, s.zeroTag = false, 0, 0
 			s.nkeys--
 			return true
 		}
@@ -495,10 +563,11 @@ func (s *store[K]) remove(h K, doc uint32) bool {
 		s.deleteAt(i)
 		s.nkeys--
 	case len(set) <= runBack && set[len(set)-1] != multiDoc:
-		// Back to a run: the marker slot takes the first document.
+		// Back to a run, with no tags: the marker slot takes the first
+		// document.
 		s.setVal(i, set[0])
 		for _, d := range set[1:] {
-			s.insertDoc(h, d)
+			s.insertDoc(h, d, 0)
 		}
 	default:
 		s.small[h] = set
@@ -687,37 +756,58 @@ const sizeofStore = unsafe.Sizeof(store[uint32]{})
 // has more than maxDF documents, with one lookup; it reports whether h had
 // at most maxDF documents (true for an absent h).
 func (s *store[K]) appendDocsMaxDF(dst []uint32, h K, maxDF uint64) ([]uint32, bool) {
+	dst, _, ok := s.appendTaggedMaxDF(dst, nil, h, maxDF, false)
+	return dst, ok
+}
+
+// appendTaggedMaxDF is appendDocsMaxDF that also appends, when withTags is
+// set, the tag of each document appended to tags.
+func (s *store[K]) appendTaggedMaxDF(dst, tags []uint32, h K, maxDF uint64, withTags bool) ([]uint32, []uint32, bool) {
 	i, n, v := s.lookup(h)
 	switch {
 	case n == 0:
-		return dst, true
+		return dst, tags, true
 	case v != multiDoc:
 		if maxDF > 0 && uint64(n) > maxDF {
-			return dst, false
+			return dst, tags, false
 		}
 		if i < 0 {
-			return append(dst, v), true
+			if withTags {
+				tags = append(tags, s.zeroTag)
+			}
+			return append(dst, v), tags, true
 		}
 		for p := i; p < i+n; p++ {
 			dst = append(dst, s.val(p))
+			if withTags {
+				tags = append(tags, s.tag(p))
+			}
 		}
-		return dst, true
+		return dst, tags, true
 	}
+	from := len(dst)
 	if set, ok := s.small[h]; ok {
 		if maxDF > 0 && uint64(len(set)) > maxDF {
-			return dst, false
+			return dst, tags, false
 		}
-		return append(dst, set...), true
+		dst = append(dst, set...)
+	} else {
+		bm := s.big[h]
+		c := bm.GetCardinality()
+		if maxDF > 0 && c > maxDF {
+			return dst, tags, false
+		}
+		dst = slices.Grow(dst, int(c))
+		out := dst[len(dst) : len(dst)+int(c)]
+		bm.ToExistingArray(&out)
+		dst = dst[:len(dst)+int(c)]
 	}
-	bm := s.big[h]
-	c := bm.GetCardinality()
-	if maxDF > 0 && c > maxDF {
-		return dst, false
+	if withTags {
+		for range dst[from:] {
+			tags = append(tags, 0)
+		}
 	}
-	dst = slices.Grow(dst, int(c))
-	out := dst[len(dst) : len(dst)+int(c)]
-	bm.ToExistingArray(&out)
-	return dst[:len(dst)+int(c)], true
+	return dst, tags, true
 }
 
 // docRange returns the smallest and largest document of s and its number

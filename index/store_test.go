@@ -30,8 +30,8 @@ func checkStore[K word](t testing.TB, s *store[K]) {
 	for i := 0; i < s.nslots(); i++ {
 		k := s.key(i)
 		if k == 0 {
-			if s.val(i) != 0 {
-				t.Fatalf("empty slot %d has value %d", i, s.val(i))
+			if s.val(i) != 0 || s.tag(i) != 0 {
+				t.Fatalf("empty slot %d has value %d, tag %d", i, s.val(i), s.tag(i))
 			}
 			continue
 		}
@@ -58,10 +58,10 @@ func checkStore[K word](t testing.TB, s *store[K]) {
 			run = append(run, s.val(p))
 		}
 		if slices.Contains(run, multiDoc) {
-			if len(run) != 1 {
+			if len(run) != 1 || s.tag(i) != 0 {
 				t.Fatalf("key %#x: overflow marker in a run %v", k, run)
 			}
-		} else if len(run) > runMax || !slices.IsSorted(run) || len(slices.Compact(slices.Clone(run))) != len(run) {
+		} else if len(run) > runMaxOf[K]() || !slices.IsSorted(run) || len(slices.Compact(slices.Clone(run))) != len(run) {
 			t.Fatalf("key %#x: bad run %v", k, run)
 		}
 		multis += checkVal(t, s, k, run[0])
@@ -332,19 +332,19 @@ func TestPostingsPromotion(t *testing.T) {
 		}
 	}
 	want(0, "absent")
-	for n := 1; n <= 40; n++ {
+	for n := 1; n <= 80; n++ {
 		p.Add(key, uint32(n*1000))
 		p.Add(key, uint32(n*1000)) // idempotent
 		switch {
-		case n <= runMax:
+		case n <= wideRunMax:
 			want(n, "inline")
-		case n <= smallMax:
+		case n <= smallMax && wideRunMax < smallMax:
 			want(n, "small")
 		default:
 			want(n, "big")
 		}
 	}
-	for n := 40; n >= 1; n-- {
+	for n := 80; n >= 1; n-- {
 		if !p.Remove(key, uint32(n*1000)) || p.Remove(key, uint32(n*1000)) {
 			t.Fatalf("Remove of doc %d not exactly once", n*1000)
 		}

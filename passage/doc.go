@@ -26,6 +26,17 @@
 // on highly repetitive text). Runs shorter than G tokens are never
 // reported.
 //
+// An index of fingerprints over many documents meets many hashes shared by
+// chance: a common phrase of ShingleSize words is a fingerprint of many
+// texts. [Params.Context] gives each fingerprint position a 32-bit context
+// tag (16 bits of the shingle hashes c = ⌈(G−k)/2⌉ positions before and
+// after it), which an index can store next to the posting: a run of G tokens
+// through the shingle extends at least c tokens beyond it on one side, so
+// two positions whose tags agree on neither side ([ContextsMatch]) lie in
+// no common run of G tokens. [Params.MayShare] applies this, including the
+// nearby positions that [Finder.Align] tries, so dropping the seeds it
+// rejects changes no result.
+//
 // [Finder.Repeats] finds the passages repeated inside one document without
 // fingerprints: it indexes every shingle position by hash and compares each
 // position with the earlier ones holding the same hash (at most

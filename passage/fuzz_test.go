@@ -104,6 +104,13 @@ func FuzzAlign(f *testing.F) {
 		checkValid(t, got, a, b, p.minWords(), false)
 		all := fd.Align(nil, da, db, bruteSeeds(da, db))
 		checkValid(t, all, a, b, p.minWords(), false)
+		if !junk {
+			// Context tags drop no seed that leads to a passage.
+			kept, _ := contextFilter(p, da, db, fa, fb, seeds)
+			if f := fd.Align(nil, da, db, kept); !slices.Equal(f, got) {
+				t.Fatalf("context-filtered seeds give %+v, all fingerprint seeds %+v", f, got)
+			}
+		}
 		if junk || capBinds(fa, fb) {
 			return
 		}
