@@ -38,7 +38,7 @@ func (p Passage) Repeat(id string) bool { return p.OtherID == id }
 // passDoc is what passage detection keeps of an indexed document.
 type passDoc struct {
 	doc     passage.Doc
-	fps     []passage.Fingerprint // sorted by hash (passage.SortByHash)
+	fps     []passage.Fingerprint // in position order (any order in files)
 	offsets []uint32              // start and end byte offset of each token
 }
 
@@ -55,6 +55,7 @@ type passWork struct {
 	doc     passage.Doc
 	pairs   []docFP
 	seeds   []passage.Seed
+	group   []passage.Fingerprint
 	found   []passage.Passage
 	repeats []passage.Passage
 	ctx     []uint32 // context tag of each fingerprint (passage.Params.Context)
@@ -143,7 +144,6 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		return cmp.Compare(x.fp, y.fp)
 	})
 	pw.pairs = pairs
-	win := d.opt.Passage.Window()
 	selfCount := uint64(0) // the document itself among a fingerprint's documents
 	if self != noDoc {
 		selfCount = 1
@@ -165,14 +165,14 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		if pd == nil {
 			continue
 		}
-		pw.seeds = pw.seeds[:0]
+		// The context tags let through only candidates that share a
+		// passage (or a rare coincidence of tags), so joining the shared
+		// fingerprints with the candidate's, by hash, costs little.
+		pw.group = pw.group[:0]
 		for _, g := range group {
-			f := ws.fps[g.fp]
-			k := firstHash(pd.fps, f.Hash, win)
-			for n := 0; k < len(pd.fps) && pd.fps[k].Hash == f.Hash && n < passage.MaxPairsPerHash; k, n = k+1, n+1 {
-				pw.seeds = append(pw.seeds, passage.Seed{A: f.Pos, B: pd.fps[k].Pos})
-			}
+			pw.group = append(pw.group, ws.fps[g.fp])
 		}
+		pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], pw.group, pd.fps)
 		pw.found = pw.finder.Align(pw.found[:0], pw.doc, pd.doc, pw.seeds)
 		for _, p := range pw.found {
 			s, e2 := toks.Span(p.A.Start, p.A.End)
@@ -208,59 +208,6 @@ func (d *Detector) boilerplate(fps []passage.Fingerprint, r passage.Range, extra
 	return n > 0 && 2*hot >= n
 }
 
-// firstHash returns the index of the first fingerprint of fps (sorted by
-// hash) whose hash is at least h. The index is first guessed from h's
-// value (interpolation search) and found by a short scan from the guess,
-// which touches one or two cache lines where a binary search touches about
-// log2(len(fps)/4); a scan longer than a few steps (skewed hashes)
-// finishes with a binary search. Winnowing keeps the least hash of each
-// window of w shingle hashes, which are uniform, so a fingerprint hash is
-// about the minimum of w uniform values, whose distribution function is
-// 1 - (1-x)^w: the guess is len(fps) times that.
-func firstHash(fps []passage.Fingerprint, h uint64, w int) int {
-	n := len(fps)
-	if n == 0 {
-		return 0
-	}
-	q := 1 - float64(h>>11)*0x1p-53 // 1 - x, x = h / 2^64
-	p := 1.0
-	for range w {
-		p *= q
-	}
-	g := min(int(float64(n)*(1-p)), n-1)
-	const steps = 8
-	if fps[g].Hash < h {
-		for s := 0; s < steps; s++ {
-			g++
-			if g == n || fps[g].Hash >= h {
-				return g
-			}
-		}
-		return g + searchHash(fps[g:], h)
-	}
-	for s := 0; s < steps; s++ {
-		if g == 0 || fps[g-1].Hash < h {
-			return g
-		}
-		g--
-	}
-	return searchHash(fps[:g], h)
-}
-
-// searchHash is firstHash by binary search.
-func searchHash(fps []passage.Fingerprint, h uint64) int {
-	lo, hi := 0, len(fps)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if fps[m].Hash < h {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
-}
-
 // keepPassages returns what passage detection keeps of the prepared
 // document.
 func (d *Detector) keepPassages(ws *workspace) *passDoc {
@@ -276,7 +223,6 @@ func (d *Detector) keepPassages(ws *workspace) *passDoc {
 	for _, t := range toks.List {
 		pd.offsets = append(pd.offsets, uint32(t.Start), uint32(t.End))
 	}
-	passage.SortByHash(pd.fps) // for the binary searches of later documents
 	return pd
 }
 

@@ -1,8 +1,6 @@
 package neardup
 
 import (
-	"math/rand/v2"
-	"sort"
 	"strings"
 	"testing"
 
@@ -186,32 +184,6 @@ func TestBoilerplateFlag(t *testing.T) {
 			t.Errorf("doc %d: footer shared with %d documents flagged %d, plain %d", i, i, flagged, plain)
 		case i >= 3 && (flagged == 0 || plain != 0):
 			t.Errorf("doc %d: footer shared with %d documents flagged %d, plain %d", i, i, flagged, plain)
-		}
-	}
-}
-
-func TestFirstHash(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	for n := range 200 {
-		for _, skew := range []uint{0, 20, 60} {
-			fps := make([]passage.Fingerprint, n)
-			for i := range fps {
-				fps[i].Hash = rng.Uint64() >> skew
-				if i > 0 && rng.IntN(4) == 0 {
-					fps[i].Hash = fps[i-1].Hash // runs of equal hashes
-				}
-			}
-			passage.SortByHash(fps)
-			probes := []uint64{0, 1, ^uint64(0), rng.Uint64(), rng.Uint64() >> skew}
-			for _, f := range fps {
-				probes = append(probes, f.Hash, f.Hash-1, f.Hash+1)
-			}
-			for _, h := range probes {
-				want := sort.Search(n, func(i int) bool { return fps[i].Hash >= h })
-				if got := firstHash(fps, h, 1+int(skew)%7); got != want {
-					t.Fatalf("n=%d skew=%d h=%x: %d, want %d", n, skew, h, got, want)
-				}
-			}
 		}
 	}
 }

@@ -562,7 +562,6 @@ func (d *Detector) decodePass(r *decoder) *passDoc {
 		}
 		p.fps = append(p.fps, passage.Fingerprint{Hash: h, Pos: int32(pos)})
 	}
-	passage.SortByHash(p.fps) // the order alignment needs; files may hold any
 	if r.err != nil || uint64(len(r.b)) < uint64(2*nt) {
 		r.fail("token offsets")
 		return nil
