@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -152,4 +153,34 @@ func TestNewsLikePassages(t *testing.T) {
 	if withPassages != 60 {
 		t.Fatalf("%d documents with passages", withPassages)
 	}
+}
+
+// BenchmarkPassageBuild adds b.N news-like articles of 600 words to an
+// empty detector with passages and reports the latency distribution of
+// Add while the index grows: its tables are rebuilt as they grow, and the
+// tail shows how long one rebuild holds the lock.
+//
+//	go test -run XXX -bench PassageBuild -benchtime 100000x
+func BenchmarkPassageBuild(b *testing.B) {
+	g := newNewsLike(b, 1)
+	texts := make([]string, b.N)
+	for i := range texts {
+		texts[i] = g.next(600)
+	}
+	d, _ := New(Options{Passages: true})
+	lat := make([]time.Duration, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		d.AddString(fmt.Sprint(i), texts[i])
+		lat[i] = time.Since(start)
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	q := func(f float64) float64 { return float64(lat[int(f*float64(b.N-1))].Microseconds()) }
+	b.ReportMetric(q(0.5), "p50-µs")
+	b.ReportMetric(q(0.99), "p99-µs")
+	b.ReportMetric(q(0.999), "p99.9-µs")
+	b.ReportMetric(q(1), "max-µs")
 }

@@ -1,6 +1,9 @@
 package index
 
 import (
+	"math"
+	"math/bits"
+
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
@@ -36,7 +39,26 @@ import (
 // run concurrently with each other. It never retains or hands out the
 // caller's slices and bitmaps, nor its own.
 type Postings struct {
-	s store[uint64]
+	shards [shards]store[uint64]
+}
+
+// The keys of a Postings are spread over 256 tables by the top bits of
+// their mixed value. Each table grows on its own, so that growing, a
+// rebuild of the whole table under the caller's lock, costs 1/256 of the
+// time at once (at 100,000 indexed articles with passages, about 1 ms
+// instead of 0.3 s), and the random variation of the tables' sizes spreads
+// their growth over many additions.
+const (
+	shardBits = 8
+	shards    = 1 << shardBits
+)
+
+// route returns the table of key and the key as that table stores it:
+// mixed, then rotated so that its high bits, which decide its home slot,
+// are not the table number.
+func (p *Postings) route(key uint64) (*store[uint64], uint64) {
+	m := mix64(key)
+	return &p.shards[m>>(64-shardBits)], bits.RotateLeft64(m, shardBits)
 }
 
 // mix64 is the 64-bit finalizer of MurmurHash3: a bijection with mix64(0) = 0.
@@ -54,32 +76,34 @@ func mix64(k uint64) uint64 {
 // while the key stays inline (up to 64 documents) apart from occasional
 // table growth (see Grow).
 func (p *Postings) Add(key uint64, doc uint32) {
-	p.s.add(mix64(key), doc)
+	s, h := p.route(key)
+	s.add(h, doc)
 }
 
 // AddTagged adds doc to the set of key with tag t (see Tags in the type's
 // documentation). Adding a document that is already there with another tag
 // sets its tag to 0.
 func (p *Postings) AddTagged(key uint64, doc, t uint32) {
-	p.s.addTag(mix64(key), doc, t)
+	s, h := p.route(key)
+	s.addTag(h, doc, t)
 }
 
 // Tag returns the tag of doc under key: 0 when doc is absent or has none.
 func (p *Postings) Tag(key uint64, doc uint32) uint32 {
-	h := mix64(key)
-	i, n, v := p.s.lookup(h)
+	s, h := p.route(key)
+	i, n, v := s.lookup(h)
 	switch {
 	case n == 0 || v == multiDoc:
 		return 0
 	case i < 0:
 		if v == doc {
-			return p.s.zeroTag
+			return s.zeroTag
 		}
 		return 0
 	}
 	for q := i; q < i+n; q++ {
-		if p.s.val(q) == doc {
-			return p.s.tag(q)
+		if s.val(q) == doc {
+			return s.tag(q)
 		}
 	}
 	return 0
@@ -88,24 +112,28 @@ func (p *Postings) Tag(key uint64, doc uint32) uint32 {
 // Remove deletes doc from the set of key and reports whether it was there.
 // A key whose last document is removed disappears.
 func (p *Postings) Remove(key uint64, doc uint32) bool {
-	return p.s.remove(mix64(key), doc)
+	s, h := p.route(key)
+	return s.remove(h, doc)
 }
 
 // Cardinality returns the number of documents of key (its document
 // frequency), 0 if key is absent.
 func (p *Postings) Cardinality(key uint64) uint64 {
-	return p.s.card(mix64(key))
+	s, h := p.route(key)
+	return s.card(h)
 }
 
 // Contains reports whether doc is in the set of key.
 func (p *Postings) Contains(key uint64, doc uint32) bool {
-	return p.s.contains(mix64(key), doc)
+	s, h := p.route(key)
+	return s.contains(h, doc)
 }
 
 // AppendDocs appends the documents of key to dst in increasing order and
 // returns the extended slice. It allocates only if dst lacks capacity.
 func (p *Postings) AppendDocs(dst []uint32, key uint64) []uint32 {
-	return p.s.appendDocs(dst, mix64(key))
+	s, h := p.route(key)
+	return s.appendDocs(dst, h)
 }
 
 // AppendDocsMaxDF is AppendDocs for a key with at most maxDF documents
@@ -113,7 +141,8 @@ func (p *Postings) AppendDocs(dst []uint32, key uint64) []uint32 {
 // key was within the limit (an absent key is). One table lookup, however
 // many documents.
 func (p *Postings) AppendDocsMaxDF(dst []uint32, key uint64, maxDF uint64) ([]uint32, bool) {
-	return p.s.appendDocsMaxDF(dst, mix64(key), maxDF)
+	s, h := p.route(key)
+	return s.appendDocsMaxDF(dst, h, maxDF)
 }
 
 // batch is the number of keys whose table slots the batch methods load
@@ -141,12 +170,13 @@ func (p *Postings) AddManyTagged(keys []uint64, tags []uint32, doc uint32) {
 		panic("index: AddManyTagged with len(tags) != len(keys)")
 	}
 	var hs [batch]uint64
+	var ss [batch]*store[uint64]
 	for from := 0; from < len(keys); from += batch {
 		n := min(batch, len(keys)-from)
 		sink := uint64(0)
 		for i := range n {
-			hs[i] = mix64(keys[from+i])
-			sink ^= p.s.peek(hs[i])
+			ss[i], hs[i] = p.route(keys[from+i])
+			sink ^= ss[i].peek(hs[i])
 		}
 		keep(sink)
 		for i := range n {
@@ -154,7 +184,7 @@ func (p *Postings) AddManyTagged(keys []uint64, tags []uint32, doc uint32) {
 			if tags != nil {
 				t = tags[from+i]
 			}
-			p.s.addTag(hs[i], doc, t)
+			ss[i].addTag(hs[i], doc, t)
 		}
 	}
 }
@@ -201,18 +231,19 @@ func (p *Postings) visit(keys []uint64, addTags []uint32, maxDF uint64, sc *Scra
 		panic("index: VisitTaggedAdd with len(tags) != len(keys)")
 	}
 	var hs [batch]uint64
+	var ss [batch]*store[uint64]
 	docs, tags := sc.docs, sc.tags
 	for from := 0; from < len(keys); from += batch {
 		n := min(batch, len(keys)-from)
 		sink := uint64(0)
 		for i := range n {
-			hs[i] = mix64(keys[from+i])
-			sink ^= p.s.peek(hs[i])
+			ss[i], hs[i] = p.route(keys[from+i])
+			sink ^= ss[i].peek(hs[i])
 		}
 		keep(sink)
 		for i := range n {
 			var ok bool
-			if docs, tags, ok = p.s.appendTaggedMaxDF(docs[:0], tags[:0], hs[i], maxDF, withTags); ok && len(docs) > 0 {
+			if docs, tags, ok = ss[i].appendTaggedMaxDF(docs[:0], tags[:0], hs[i], maxDF, withTags); ok && len(docs) > 0 {
 				fn(from+i, docs, tags)
 			}
 			if add {
@@ -220,7 +251,7 @@ func (p *Postings) visit(keys []uint64, addTags []uint32, maxDF uint64, sc *Scra
 				if addTags != nil {
 					t = addTags[from+i]
 				}
-				p.s.addTag(hs[i], doc, t)
+				ss[i].addTag(hs[i], doc, t)
 			}
 		}
 	}
@@ -244,17 +275,18 @@ func (p *Postings) Union(dst *roaring.Bitmap, keys []uint64, maxDF uint64) {
 	// As in LSH, load every key's home slot before looking any key up, so
 	// that the cache misses overlap.
 	var hs, firsts [aheadBands]uint64
+	var ss [aheadBands]*store[uint64]
 	for len(keys) > 0 {
 		n := min(len(keys), aheadBands)
 		for i, k := range keys[:n] {
-			hs[i] = mix64(k)
-			firsts[i] = p.s.peek(hs[i])
+			ss[i], hs[i] = p.route(k)
+			firsts[i] = ss[i].peek(hs[i])
 		}
 		for i, h := range hs[:n] {
 			if firsts[i] == 0 && h != 0 {
 				continue // empty home slot: absent key
 			}
-			singles, bigs = p.s.collect(h, maxDF, singles, bigs)
+			singles, bigs = ss[i].collect(h, maxDF, singles, bigs)
 		}
 		keys = keys[n:]
 	}
@@ -263,23 +295,41 @@ func (p *Postings) Union(dst *roaring.Bitmap, keys []uint64, maxDF uint64) {
 
 // Len returns the number of keys with at least one document.
 func (p *Postings) Len() int {
-	return p.s.length()
+	n := 0
+	for i := range p.shards {
+		n += p.shards[i].length()
+	}
+	return n
 }
 
 // Grow reserves room for n inline (key, document) pairs in total, present
-// ones included, so that adding up to that many does not resize the table;
-// a key with up to 64 documents uses one pair per document, a larger one a
-// single pair. Reserving the final size up front also saves the
-// intermediate rebuilds and packs the table to 90% full. It allocates
-// about 21.3·n bytes (16-byte slots at most 3/4 full); n is capped at 1<<28 and non-positive values do
-// nothing.
+// ones included, so that adding up to that many pairs of evenly spread
+// keys (any hashed keys) does not resize the tables; a key with up to 64
+// documents uses one pair per document, a larger one a single pair. Each
+// of the 256 tables reserves its share plus a margin of five standard
+// deviations of its random share. Reserving the final size up front also
+// saves the intermediate rebuilds and packs the tables to 3/4 full. It
+// allocates about 21.3·n bytes (16-byte slots); n is capped at 1<<28 and
+// non-positive values do nothing.
 func (p *Postings) Grow(n int) {
-	p.s.reserve(n)
+	if n <= 0 {
+		return
+	}
+	n = min(n, maxReserve)
+	share := n / shards
+	share += 5*int(math.Sqrt(float64(share))) + 16
+	for i := range p.shards {
+		p.shards[i].reserve(share)
+	}
 }
 
 // MemoryBytes returns an estimate of the heap bytes held by p: the table
 // exactly, the slices and bitmaps of multi-document keys approximately. It
 // runs in time proportional to the number of multi-document keys.
 func (p *Postings) MemoryBytes() int {
-	return p.s.memoryBytes()
+	n := 0
+	for i := range p.shards {
+		n += p.shards[i].memoryBytes()
+	}
+	return n
 }

@@ -10,6 +10,21 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
+// checkPostings verifies every structural invariant of p's tables, and
+// that each key sits in its table.
+func checkPostings(t testing.TB, p *Postings) {
+	t.Helper()
+	for i := range p.shards {
+		s := &p.shards[i]
+		checkStore(t, s)
+		for j := range s.nslots() {
+			if k := s.key(j); k != 0 && int(k&(shards-1)) != i {
+				t.Fatalf("key %#x in table %d", k, i)
+			}
+		}
+	}
+}
+
 // checkStore verifies every structural invariant of s.
 func checkStore[K word](t testing.TB, s *store[K]) {
 	t.Helper()
@@ -152,7 +167,7 @@ func (m model) docs(k uint64) []uint32 {
 // and the extra keys.
 func compare(t testing.TB, p *Postings, m model, extra []uint64) {
 	t.Helper()
-	checkStore(t, &p.s)
+	checkPostings(t, p)
 	if p.Len() != len(m) {
 		t.Fatalf("Len = %d, want %d", p.Len(), len(m))
 	}
@@ -293,8 +308,13 @@ func TestPostingsDifferential(t *testing.T) {
 					}
 				}
 			}
-			if p.Len() != 0 || p.s.slots != nil || len(p.s.small)+len(p.s.big) != 0 {
-				t.Fatalf("after draining: Len %d, %d slots, %d small, %d big", p.Len(), p.s.nslots(), len(p.s.small), len(p.s.big))
+			for i := range p.shards {
+				if s := &p.shards[i]; s.slots != nil || len(s.small)+len(s.big) != 0 {
+					t.Fatalf("after draining: table %d has %d slots, %d small, %d big", i, s.nslots(), len(s.small), len(s.big))
+				}
+			}
+			if p.Len() != 0 {
+				t.Fatalf("after draining: Len %d", p.Len())
 			}
 			compare(t, &p, model{}, []uint64{0, 1, 2})
 		})
@@ -306,24 +326,24 @@ func TestPostingsDifferential(t *testing.T) {
 func TestPostingsPromotion(t *testing.T) {
 	var p Postings
 	const key = 42
-	h := mix64(key)
+	s, h := p.route(key)
 	repr := func() string {
-		_, n, v := p.s.lookup(h)
+		_, n, v := s.lookup(h)
 		switch {
 		case n == 0:
 			return "absent"
 		case v != multiDoc:
 			return "inline"
-		case p.s.small[h] != nil:
+		case s.small[h] != nil:
 			return "small"
-		case p.s.big[h] != nil:
+		case s.big[h] != nil:
 			return "big"
 		}
 		return "broken"
 	}
 	want := func(n int, r string) {
 		t.Helper()
-		checkStore(t, &p.s)
+		checkPostings(t, &p)
 		if got := repr(); got != r {
 			t.Fatalf("%d docs: representation %s, want %s", n, got, r)
 		}
@@ -428,20 +448,26 @@ func TestPostingsGrow(t *testing.T) {
 	var p Postings
 	p.Grow(-1)
 	p.Grow(0)
-	if p.s.slots != nil {
+	if p.MemoryBytes() != 0 {
 		t.Fatal("Grow(0) allocated")
 	}
 	p.Add(3, 3)
-	p.Grow(1000)
-	homes := p.s.homes
-	for i := range uint64(1000 - 1) {
+	const n = 100_000
+	p.Grow(n)
+	var homes [shards]int
+	for i := range p.shards {
+		homes[i] = p.shards[i].homes
+	}
+	for i := range uint64(n - 1) {
 		p.Add(i+100, uint32(i))
 	}
-	if p.s.homes != homes {
-		t.Fatalf("table resized from %d to %d homes within the reserved size", homes, p.s.homes)
+	for i := range p.shards {
+		if p.shards[i].homes != homes[i] {
+			t.Fatalf("table %d resized from %d to %d homes within the reserved size", i, homes[i], p.shards[i].homes)
+		}
 	}
-	checkStore(t, &p.s)
-	if !p.Contains(3, 3) || p.Len() != 1000 {
+	checkPostings(t, &p)
+	if !p.Contains(3, 3) || p.Len() != n {
 		t.Fatalf("Len = %d", p.Len())
 	}
 }
@@ -551,7 +577,7 @@ func TestPostingsZeroKey(t *testing.T) {
 	var p Postings
 	check := func(want ...uint32) {
 		t.Helper()
-		checkStore(t, &p.s)
+		checkPostings(t, &p)
 		if got := p.AppendDocs(nil, 0); !slices.Equal(got, want) && len(got)+len(want) > 0 {
 			t.Fatalf("docs of key 0 = %v, want %v", got, want)
 		}

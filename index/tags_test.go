@@ -95,16 +95,18 @@ func TestTags(t *testing.T) {
 			m.remove(k, doc)
 		}
 		if step%997 == 0 {
-			checkStore(t, &p.s)
+			checkPostings(t, &p)
 			checkTags(t, &p, &m)
-			sawBig = sawBig || len(p.s.big) > 0
-			sawSmall = sawSmall || len(p.s.small) > 0
+			for i := range p.shards {
+				sawBig = sawBig || len(p.shards[i].big) > 0
+				sawSmall = sawSmall || len(p.shards[i].small) > 0
+			}
 		}
 	}
 	if !sawBig || !sawSmall {
 		t.Fatalf("bitmaps seen %v, small sets seen %v: the test misses a form", sawBig, sawSmall)
 	}
-	checkStore(t, &p.s)
+	checkPostings(t, &p)
 	checkTags(t, &p, &m)
 }
 
@@ -156,7 +158,7 @@ func TestTagsSurviveGrowth(t *testing.T) {
 			t.Fatalf("key %d: tag %#x", i, got)
 		}
 	}
-	checkStore(t, &p.s)
+	checkPostings(t, &p)
 }
 
 // TestTagsPanicOnLength checks the length checks of the tagged batch
