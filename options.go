@@ -146,7 +146,10 @@ type Options struct {
 	// flagged as boilerplate (site footers, "Lire aussi" blocks); 0 means
 	// DefaultBoilerplateDF. Fingerprints found in more than 4*BoilerplateDF
 	// documents are not used to look for shared passages, so that a
-	// ubiquitous footer costs nothing.
+	// ubiquitous footer costs nothing. The postings of fingerprints in at
+	// most 64 documents carry context tags that rule out chance matches
+	// without reading the other document, so values above 16 make frequent
+	// phrases slower to rule out (see passage.Params.Context).
 	BoilerplateDF int
 
 	// BucketCap is the most documents one LSH bucket holds; 0 means
