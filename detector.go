@@ -408,7 +408,7 @@ func (d *Detector) insertLocked(rec *docRecord, borrowed bool) (uint32, int) {
 		if !rec.fpAdded {
 			d.addFingerprints(rec, num)
 		}
-		t.fpKeys = append(t.fpKeys, keep(rec.fpKeys))
+		t.fpKeys = append(t.fpKeys, keep(d.keptFPKeys(rec)))
 	}
 	if d.opt.Passages {
 		t.pass = append(t.pass, rec.pass)
@@ -568,6 +568,11 @@ func (d *Detector) removeLocked(num uint32) error {
 	if d.fpOn {
 		for _, k := range t.fpKeys[i] {
 			d.fpIndex.Remove(k, num)
+		}
+		if t.pass != nil && t.pass[i] != nil {
+			for _, f := range t.pass[i].fps {
+				d.fpIndex.Remove(f.Hash, num)
+			}
 		}
 		t.fpKeys[i] = nil
 	}

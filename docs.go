@@ -24,7 +24,7 @@ type docTable struct {
 	sig8     []uint8    // K low bytes of the MinHash values per document
 	bandKeys []uint32   // LSH band keys per document (for removal)
 	sets     [][]uint64 // distinct shingles, with KeepShingles
-	fpKeys   [][]uint64 // fingerprint hashes, when the fingerprint index is kept
+	fpKeys   [][]uint64 // fingerprint hashes, when the fingerprint index is kept without passage data
 	pass     []*passDoc // passage data, with Passages
 	k, bands int
 }

@@ -82,6 +82,16 @@ func (d *Detector) preparePassages(ws *workspace) {
 	ws.pass.ctx = d.opt.Passage.AppendContexts(ws.pass.ctx[:0], ws.pass.doc, ws.fps)
 }
 
+// keptFPKeys returns the fingerprint hashes the document table keeps for
+// rec: none when rec has passage data, which holds them with their
+// positions.
+func (d *Detector) keptFPKeys(rec *docRecord) []uint64 {
+	if rec.pass != nil {
+		return nil
+	}
+	return rec.fpKeys
+}
+
 // addFingerprints indexes the fingerprints of rec under num, with their
 // context tags when rec has passage data. The caller holds d.mu for
 // writing.

@@ -1,6 +1,7 @@
 package neardup
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -185,5 +186,47 @@ func TestBoilerplateFlag(t *testing.T) {
 		case i >= 3 && (flagged == 0 || plain != 0):
 			t.Errorf("doc %d: footer shared with %d documents flagged %d, plain %d", i, i, flagged, plain)
 		}
+	}
+}
+
+// TestRemoveEmptiesFingerprints checks that removing every document takes
+// all of its fingerprint postings out, whether the fingerprints are kept
+// with the passage data (Passages) or on their own (Containment), and
+// after a reopen from a snapshot.
+func TestRemoveEmptiesFingerprints(t *testing.T) {
+	_, texts := readSeeds(t)
+	for _, opt := range []Options{{Passages: true}, {Containment: 0.8}, {Passages: true, Containment: 0.8}} {
+		dir := t.TempDir()
+		d, err := Open(dir, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range texts {
+			if _, err := d.AddString(fmt.Sprint(i), s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d.fpIndex.Len() == 0 {
+			t.Fatalf("%+v: no fingerprint indexed", opt)
+		}
+		if err := d.Snapshot(); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Remove("0"); err != nil {
+			t.Fatal(err)
+		}
+		d.Close()
+		if d, err = Open(dir, opt); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(texts); i++ {
+			if err := d.Remove(fmt.Sprint(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := d.fpIndex.Len(); n != 0 || d.Len() != 0 {
+			t.Fatalf("%+v: %d fingerprint keys and %d documents left", opt, n, d.Len())
+		}
+		d.Close()
 	}
 }

@@ -2,6 +2,7 @@ package neardup
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -368,7 +369,21 @@ func (d *Detector) appendDoc(b []byte, rec *docRecord, withLinks bool) []byte {
 		b = appendU64s(b, rec.set)
 	}
 	if d.fpOn {
-		b = appendU64s(b, rec.fpKeys)
+		if rec.pass != nil {
+			// With passages the fingerprints are kept once, with their
+			// positions (docTable.fpKeys); the record lists them in
+			// position order, as they were selected.
+			fps := rec.pass.fps
+			if !slices.IsSortedFunc(fps, cmpPos) {
+				fps = slices.SortedFunc(slices.Values(fps), cmpPos)
+			}
+			b = binary.AppendUvarint(b, uint64(len(fps)))
+			for _, f := range fps {
+				b = binary.LittleEndian.AppendUint64(b, f.Hash)
+			}
+		} else {
+			b = appendU64s(b, rec.fpKeys)
+		}
 	}
 	if d.opt.Passages {
 		p := rec.pass
@@ -391,6 +406,9 @@ func (d *Detector) appendDoc(b []byte, rec *docRecord, withLinks bool) []byte {
 	}
 	return b
 }
+
+// cmpPos orders fingerprints by position.
+func cmpPos(x, y passage.Fingerprint) int { return cmp.Compare(x.Pos, y.Pos) }
 
 func appendU64s(b []byte, v []uint64) []byte {
 	b = binary.AppendUvarint(b, uint64(len(v)))
@@ -1093,7 +1111,7 @@ func (d *Detector) loadDocLocked(rec *docRecord) bool {
 	}
 	if d.fpOn {
 		d.addFingerprints(rec, num)
-		t.fpKeys = append(t.fpKeys, rec.fpKeys)
+		t.fpKeys = append(t.fpKeys, d.keptFPKeys(rec))
 	}
 	if d.opt.Passages {
 		t.pass = append(t.pass, rec.pass)
