@@ -92,3 +92,24 @@ func ExamplePostings() {
 	// [2]
 	// true false [1]
 }
+
+// ExamplePostings_VisitTaggedAdd indexes two documents' keys with a tag
+// each (say, a summary of where each key occurs), then looks up a third
+// document's keys and adds it in the same pass: the tags come back with
+// the documents, at no extra memory access.
+func ExamplePostings_VisitTaggedAdd() {
+	var p index.Postings
+	p.AddManyTagged([]uint64{10, 20, 30}, []uint32{7, 8, 9}, 1)
+	p.AddManyTagged([]uint64{20, 40}, []uint32{5, 6}, 2)
+
+	var sc index.Scratch
+	keys, tags := []uint64{20, 30, 50}, []uint32{8, 1, 2}
+	p.VisitTaggedAdd(keys, tags, 0, 3, &sc, func(i int, docs, tags []uint32) {
+		fmt.Printf("key %d: documents %v, tags %v\n", keys[i], docs, tags)
+	})
+	fmt.Println(p.Cardinality(20), p.Tag(20, 3), p.Tag(50, 3))
+	// Output:
+	// key 20: documents [1 2], tags [8 5]
+	// key 30: documents [1], tags [9]
+	// 3 8 2
+}
