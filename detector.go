@@ -88,6 +88,7 @@ type Detector struct {
 		tags []uint32
 	}
 	byID     map[string]uint32
+	idPeak   int // the largest size of byID since it was last rebuilt
 	docs     docTable
 	clusters map[uint32]*clusterState
 	byTime   timeHeap // for the window and EvictBefore
@@ -130,10 +131,10 @@ func New(opt Options) (*Detector, error) {
 		opt: opt, lshp: lshp, lsh: lsh, byID: make(map[string]uint32),
 		fpOn:     opt.Passages || opt.Containment > 0 || opt.IgnoreBoilerplate,
 		maxDF:    uint64(4 * opt.BoilerplateDF),
-		docs:     docTable{k: opt.K, bands: lshp.Bands},
 		clusters: make(map[uint32]*clusterState),
 		newest:   math.MinInt64,
 	}
+	d.resetDocs()
 	if opt.MaxHamming > 0 {
 		if d.sims, err = simhash.NewIndex(simhash.IndexParams{MaxDistance: opt.MaxHamming}); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrOptions, err)
@@ -401,22 +402,20 @@ func (d *Detector) insertLocked(rec *docRecord, borrowed bool) (uint32, int) {
 		}
 	}
 	t := &d.docs
-	if d.opt.KeepShingles {
-		t.sets = append(t.sets, keep(rec.set))
+	if d.fpOn && !rec.fpAdded {
+		d.addFingerprints(rec, num)
 	}
-	if d.fpOn {
-		if !rec.fpAdded {
-			d.addFingerprints(rec, num)
-		}
-		t.fpKeys = append(t.fpKeys, keep(d.keptFPKeys(rec)))
+	var set, fpKeys []uint64
+	if t.sets.on() {
+		set = keep(rec.set)
 	}
-	if d.opt.Passages {
-		t.pass = append(t.pass, rec.pass)
+	if t.fpKeys.on() {
+		fpKeys = keep(rec.fpKeys)
 	}
-	t.entries = append(t.entries, docEntry{id: rec.id, size: rec.size, alive: true, simhash: rec.simhash, time: rec.time})
-	t.sig8 = append(t.sig8, rec.sig8...)
-	t.bandKeys = append(t.bandKeys, rec.keys...)
+	t.push(docEntry{id: rec.id, size: rec.size, alive: true, simhash: rec.simhash, time: rec.time},
+		rec.sig8, rec.keys, set, fpKeys, rec.pass)
 	d.byID[rec.id] = num
+	d.idPeak = max(d.idPeak, len(d.byID))
 	d.live++
 	d.joinLocked(num, rec.id, rec.links)
 	d.byTime.push(rec.time, num)
@@ -464,7 +463,7 @@ func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
 		var inter float64
 		if d.opt.KeepShingles {
 			n := 0
-			for _, h := range d.docs.sets[c-d.docs.base] {
+			for _, h := range d.docs.sets.at(int(c - d.docs.base))[0] {
 				if ws.signer.contains(h) {
 					n++
 				}
@@ -564,23 +563,25 @@ func (d *Detector) removeLocked(num uint32) error {
 			d.sims.Remove(num, e.simhash)
 		}
 	}
-	i := num - t.base
-	if d.fpOn {
-		for _, k := range t.fpKeys[i] {
+	i := int(num - t.base)
+	if t.fpKeys.on() {
+		keys := &t.fpKeys.at(i)[0]
+		for _, k := range *keys {
 			d.fpIndex.Remove(k, num)
 		}
-		if t.pass != nil && t.pass[i] != nil {
-			for _, f := range t.pass[i].fps {
+		*keys = nil
+	}
+	if t.pass.on() {
+		pd := &t.pass.at(i)[0]
+		if *pd != nil {
+			for _, f := range (*pd).fps {
 				d.fpIndex.Remove(f.Hash, num)
 			}
 		}
-		t.fpKeys[i] = nil
+		*pd = nil
 	}
-	if t.pass != nil {
-		t.pass[i] = nil
-	}
-	if t.sets != nil {
-		t.sets[i] = nil
+	if t.sets.on() {
+		t.sets.at(i)[0] = nil
 	}
 	d.leaveLocked(num)
 	delete(d.byID, e.id)
@@ -590,16 +591,22 @@ func (d *Detector) removeLocked(num uint32) error {
 }
 
 // compactLocked returns the memory of removed documents at the front of the
-// document table, rebuilding the ID map (Go maps do not shrink).
+// document table, and rebuilds the ID map once it holds less than half of
+// its largest size (Go maps do not shrink; a steady window reuses their
+// room, so the rebuild, which copies every live ID under the lock, only
+// follows a large drop).
 func (d *Detector) compactLocked() {
 	if !d.docs.compact() {
+		return
+	}
+	if n := len(d.byID); n >= compactMin && 2*n >= d.idPeak {
 		return
 	}
 	byID := make(map[string]uint32, d.live)
 	for k, v := range d.byID {
 		byID[k] = v
 	}
-	d.byID = byID
+	d.byID, d.idPeak = byID, len(byID)
 }
 
 // EvictBefore removes every document whose time is before t and returns

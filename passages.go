@@ -82,16 +82,6 @@ func (d *Detector) preparePassages(ws *workspace) {
 	ws.pass.ctx = d.opt.Passage.AppendContexts(ws.pass.ctx[:0], ws.pass.doc, ws.fps)
 }
 
-// keptFPKeys returns the fingerprint hashes the document table keeps for
-// rec: none when rec has passage data, which holds them with their
-// positions.
-func (d *Detector) keptFPKeys(rec *docRecord) []uint64 {
-	if rec.pass != nil {
-		return nil
-	}
-	return rec.fpKeys
-}
-
 // addFingerprints indexes the fingerprints of rec under num, with their
 // context tags when rec has passage data. The caller holds d.mu for
 // writing.
@@ -168,10 +158,10 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		i = j
 		// Removed documents have no passage data (removeLocked): one
 		// memory access per candidate instead of two.
-		if c < d.docs.base || int(c-d.docs.base) >= len(d.docs.pass) {
+		if c < d.docs.base || int(c-d.docs.base) >= d.docs.pass.n {
 			continue
 		}
-		pd := d.docs.pass[c-d.docs.base]
+		pd := d.docs.pass.at(int(c - d.docs.base))[0]
 		if pd == nil {
 			continue
 		}

@@ -673,23 +673,12 @@ func (d *Detector) writeSnapshot(w io.Writer) error {
 		b = b[:0]
 		return err
 	}
-	for i := range t.entries {
-		e := &t.entries[i]
-		if !e.alive {
+	for i := range t.len() {
+		if !t.entry(i).alive {
 			continue
 		}
-		num := t.base + uint32(i)
-		idx[num] = uint64(len(idx))
-		rec = docRecord{id: e.id, time: e.time, size: e.size, simhash: e.simhash, sig8: t.sig(num), keys: t.keys(num)}
-		if t.sets != nil {
-			rec.set = t.sets[i]
-		}
-		if t.fpKeys != nil {
-			rec.fpKeys = t.fpKeys[i]
-		}
-		if t.pass != nil {
-			rec.pass = t.pass[i]
-		}
+		idx[t.base+uint32(i)] = uint64(len(idx))
+		rec = t.record(i)
 		body = d.appendDoc(body[:0], &rec, false)
 		b = binary.AppendUvarint(b, uint64(len(body)))
 		b = append(b, body...)
@@ -737,10 +726,6 @@ func (d *Detector) loadSnapshot(rd io.Reader, lastSeq *uint64, rec *Recovery) er
 	// Size the tables once: no rehash while loading.
 	d.lsh.Grow(n)
 	d.byID = make(map[string]uint32, n)
-	t := &d.docs
-	t.entries = make([]docEntry, 0, n)
-	t.sig8 = make([]uint8, 0, n*t.k)
-	t.bandKeys = make([]uint32, 0, n*t.bands)
 	for range n {
 		body := r.bytes(r.uvarint("document length"), "document")
 		if r.err != nil {
@@ -840,14 +825,14 @@ func (d *Detector) writeSnapshotV2(w io.Writer) error {
 	// Leave out the removed documents at the front; base+f stays a valid
 	// document number.
 	f := 0
-	for f < len(t.entries) && !t.entries[f].alive && uint64(t.base)+uint64(f) < math.MaxUint32 {
+	for f < t.len() && !t.entry(f).alive && uint64(t.base)+uint64(f) < math.MaxUint32 {
 		f++
 	}
 	var b []byte
 	b = binary.AppendUvarint(b, d.store.seq)
 	b = binary.AppendVarint(b, d.newest)
 	b = binary.AppendUvarint(b, uint64(t.base)+uint64(f))
-	b = binary.AppendUvarint(b, uint64(len(t.entries)-f))
+	b = binary.AppendUvarint(b, uint64(t.len()-f))
 	b = binary.AppendUvarint(b, uint64(d.live))
 	flush := func() error {
 		_, err := w.Write(b)
@@ -856,23 +841,12 @@ func (d *Detector) writeSnapshotV2(w io.Writer) error {
 	}
 	var rec docRecord
 	var body []byte
-	for i := f; i < len(t.entries); i++ {
-		e := &t.entries[i]
-		if !e.alive {
+	for i := f; i < t.len(); i++ {
+		if !t.entry(i).alive {
 			b = append(b, 0)
 			continue
 		}
-		num := t.base + uint32(i)
-		rec = docRecord{id: e.id, time: e.time, size: e.size, simhash: e.simhash, sig8: t.sig(num), keys: t.keys(num)}
-		if t.sets != nil {
-			rec.set = t.sets[i]
-		}
-		if t.fpKeys != nil {
-			rec.fpKeys = t.fpKeys[i]
-		}
-		if t.pass != nil {
-			rec.pass = t.pass[i]
-		}
+		rec = t.record(i)
 		body = d.appendDoc(body[:0], &rec, false) // never empty: it holds the ID
 		b = binary.AppendUvarint(b, uint64(len(body)))
 		b = append(b, body...)
@@ -960,39 +934,16 @@ func (d *Detector) loadSnapshotV2(rd io.Reader, size int64, lastSeq *uint64, rec
 		return r.err
 	}
 	end := base + uint64(n) // one past the last number of the snapshot
+	d.resetDocs()
 	t := &d.docs
 	t.base = uint32(base)
-	t.entries = make([]docEntry, 0, n)
-	t.sig8 = make([]uint8, 0, n*t.k)
-	t.bandKeys = make([]uint32, 0, n*t.bands)
-	if d.opt.KeepShingles {
-		t.sets = make([][]uint64, 0, n)
-	}
-	if d.fpOn {
-		t.fpKeys = make([][]uint64, 0, n)
-	}
-	if d.opt.Passages {
-		t.pass = make([]*passDoc, 0, n)
-	}
 	d.byID = make(map[string]uint32, live)
 	d.byTime.h = make([]timeEntry, 0, live)
-	zeroSig, zeroKeys := make([]uint8, t.k), make([]uint32, t.bands)
 	indexed := uint64(0) // live documents in the LSH tables (size > 0)
 	for range n {
 		length := r.uvarint("document length")
 		if length == 0 {
-			t.entries = append(t.entries, docEntry{})
-			t.sig8 = append(t.sig8, zeroSig...)
-			t.bandKeys = append(t.bandKeys, zeroKeys...)
-			if t.sets != nil {
-				t.sets = append(t.sets, nil)
-			}
-			if t.fpKeys != nil {
-				t.fpKeys = append(t.fpKeys, nil)
-			}
-			if t.pass != nil {
-				t.pass = append(t.pass, nil)
-			}
+			t.push(docEntry{}, nil, nil, nil, nil, nil) // a removed document
 			continue
 		}
 		body := r.bytes(length, "document")
@@ -1105,22 +1056,14 @@ func (d *Detector) loadDocLocked(rec *docRecord) bool {
 	if rec.size > 0 && d.sims != nil {
 		d.sims.Add(num, rec.simhash)
 	}
-	t := &d.docs
-	if d.opt.KeepShingles {
-		t.sets = append(t.sets, rec.set)
-	}
 	if d.fpOn {
 		d.addFingerprints(rec, num)
-		t.fpKeys = append(t.fpKeys, d.keptFPKeys(rec))
 	}
-	if d.opt.Passages {
-		t.pass = append(t.pass, rec.pass)
-	}
-	t.entries = append(t.entries, docEntry{id: rec.id, size: rec.size, alive: true, simhash: rec.simhash, time: rec.time})
-	t.sig8 = append(t.sig8, rec.sig8...)
-	t.bandKeys = append(t.bandKeys, rec.keys...)
+	d.docs.push(docEntry{id: rec.id, size: rec.size, alive: true, simhash: rec.simhash, time: rec.time},
+		rec.sig8, rec.keys, rec.set, rec.fpKeys, rec.pass)
 	n := len(d.byID)
 	d.byID[rec.id] = num
+	d.idPeak = max(d.idPeak, len(d.byID))
 	d.live++
 	d.byTime.push(rec.time, num)
 	d.newest = max(d.newest, rec.time)
