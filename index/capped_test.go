@@ -160,3 +160,41 @@ func TestVisitTaggedAdd(t *testing.T) {
 		}
 	}
 }
+
+// TestBandGrowthSpread checks that the band tables of an LSH grow at
+// different Adds: every band receives one key per document, so with equal
+// growth points one Add would rebuild all of them at once.
+func TestBandGrowthSpread(t *testing.T) {
+	l, err := NewLSH(LSHParams{Bands: 17, Rows: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(6, 6))
+	keys := make([]uint32, 17)
+	homes := make([]int, 17)
+	worst, grown := 0, 0
+	for doc := uint32(0); doc < 150_000; doc++ {
+		for b := range keys {
+			keys[b] = rng.Uint32()
+		}
+		if err := l.AddKeys(doc, keys); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for b := range l.bands {
+			if h := l.bands[b].homes; h != homes[b] {
+				homes[b] = h
+				if h > 4*bigTable {
+					n++
+				}
+			}
+		}
+		worst, grown = max(worst, n), grown+n
+	}
+	if grown < 17*5 || worst > 2 {
+		t.Fatalf("%d large band tables grown, at most %d by one Add", grown, worst)
+	}
+	for b := range l.bands {
+		checkStore(t, &l.bands[b])
+	}
+}

@@ -84,7 +84,7 @@ func ReadLSH(r io.Reader, p LSHParams) (*LSH, error) {
 	if bands != uint64(p.Bands) || rows != uint64(p.Rows) {
 		return nil, fmt.Errorf("%w: tables of %d bands × %d rows, want %d × %d", ErrParams, bands, rows, p.Bands, p.Rows)
 	}
-	l := &LSH{p: p, bands: make([]store[uint32], p.Bands)}
+	l := &LSH{p: p, bands: newBands(p.Bands)}
 	for i := range l.bands {
 		if err := l.bands[i].readFrom(br); err != nil {
 			return nil, fmt.Errorf("%w: band %d: %w", ErrCorrupt, i, err)

@@ -104,6 +104,12 @@ type store[K word] struct {
 
 	nkeys int // number of distinct keys, zero key included
 
+	// cut lowers the load at which the table grows by cut/1000 of the
+	// maximum (it is still valid up to the maximum). LSH gives each band
+	// its own cut: every band receives one key per document, so with
+	// equal thresholds all bands would be rebuilt by the same Add.
+	cut int
+
 	small map[K][]uint32
 	big   map[K]*roaring.Bitmap
 }
@@ -353,9 +359,11 @@ func (s *store[K]) reserve(n int) {
 	}
 }
 
-// growFor makes sure one more slot fits under the maximum load.
+// growFor makes sure one more slot fits under the maximum load, lowered
+// by cut.
 func (s *store[K]) growFor() {
-	if s.fits(s.used+1, s.homes) {
+	n := s.used + 1
+	if s.fits(n, s.homes) && (s.cut == 0 || s.fits(n*1000, s.homes*(1000-s.cut))) {
 		return
 	}
 	homes := s.homes * 2
