@@ -45,8 +45,9 @@
 // occupies that many adjacent slots. The table keeps its slots sorted, so
 // lookups stop early, deletions need no tombstones and resizing is one
 // sequential pass. The 32-bit band keys of LSH use 8-byte slots, grow by
-// 12.5% at a time and stay between 80% and 90% full once large: 9 to 10
-// bytes per document and key. The 64-bit keys of Postings use 16-byte
+// 12.5% at a time and stay between about 75% and 90% full once large (each
+// band grows at its own load, so that one Add rebuilds at most a couple of
+// band tables): 9 to 11 bytes per document and key. The 64-bit keys of Postings use 16-byte
 // slots that also hold a caller's tag per document, grow by half and stay
 // between 1/2 and 3/4 full, since they take many more insertions (an
 // insertion shifts slots up to the next empty one): 21 to 32 bytes per

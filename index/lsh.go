@@ -222,7 +222,7 @@ func (p LSHParams) AppendBandKeys(dst []uint64, sig []uint32) []uint64 {
 //
 // Each band has its own table keyed by the low 32 bits of the band's
 // BandKey; the band number being implicit, a 32-bit key suffices and a
-// document costs one 8-byte slot per band (about 9 to 10 bytes with the
+// document costs one 8-byte slot per band (about 9 to 11 bytes with the
 // table's free space). Two different bands' contents that collide on those
 // 32 bits share a bucket, which adds a false candidate with probability
 // about N/2^32 per band and query for N indexed documents; candidates are
