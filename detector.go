@@ -463,7 +463,7 @@ func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
 		var inter float64
 		if d.opt.KeepShingles {
 			n := 0
-			for _, h := range d.docs.sets.at(int(c - d.docs.base))[0] {
+			for _, h := range *d.docs.sets.ref(int(c - d.docs.base)) {
 				if ws.signer.contains(h) {
 					n++
 				}
@@ -565,14 +565,14 @@ func (d *Detector) removeLocked(num uint32) error {
 	}
 	i := int(num - t.base)
 	if t.fpKeys.on() {
-		keys := &t.fpKeys.at(i)[0]
+		keys := t.fpKeys.ref(i)
 		for _, k := range *keys {
 			d.fpIndex.Remove(k, num)
 		}
 		*keys = nil
 	}
 	if t.pass.on() {
-		pd := &t.pass.at(i)[0]
+		pd := t.pass.ref(i)
 		if *pd != nil {
 			for _, f := range (*pd).fps {
 				d.fpIndex.Remove(f.Hash, num)
@@ -581,7 +581,7 @@ func (d *Detector) removeLocked(num uint32) error {
 		*pd = nil
 	}
 	if t.sets.on() {
-		t.sets.at(i)[0] = nil
+		*t.sets.ref(i) = nil
 	}
 	d.leaveLocked(num)
 	delete(d.byID, e.id)

@@ -55,7 +55,7 @@ func (t *docTable) has(num uint32) bool {
 }
 
 // entry returns the i-th entry.
-func (t *docTable) entry(i int) *docEntry { return &t.entries.at(i)[0] }
+func (t *docTable) entry(i int) *docEntry { return t.entries.ref(i) }
 
 func (t *docTable) get(num uint32) *docEntry { return t.entry(int(num - t.base)) }
 
@@ -133,6 +133,10 @@ func (c *column[T]) at(i int) []T {
 	return ch[o : o+c.stride : o+c.stride]
 }
 
+// ref returns a pointer to the value of document i of a column of stride
+// 1.
+func (c *column[T]) ref(i int) *T { return &c.at(i)[0] }
+
 // push appends the values of one more document: v, cut or padded with zero
 // values to the stride. It does nothing when the column is off.
 func (c *column[T]) push(v ...T) {
@@ -193,13 +197,13 @@ func (t *docTable) record(i int) docRecord {
 	num := t.base + uint32(i)
 	rec := docRecord{id: e.id, time: e.time, size: e.size, simhash: e.simhash, sig8: t.sig(num), keys: t.keys(num)}
 	if t.sets.on() {
-		rec.set = t.sets.at(i)[0]
+		rec.set = *t.sets.ref(i)
 	}
 	if t.fpKeys.on() {
-		rec.fpKeys = t.fpKeys.at(i)[0]
+		rec.fpKeys = *t.fpKeys.ref(i)
 	}
 	if t.pass.on() {
-		rec.pass = t.pass.at(i)[0]
+		rec.pass = *t.pass.ref(i)
 	}
 	return rec
 }

@@ -132,8 +132,7 @@ func BenchmarkPassageIndex(b *testing.B) {
 			b.ReportMetric(float64(passages)/float64(b.N), "passages/doc")
 			// The median is robust to the bursts of interference of a
 			// shared machine, which the mean is not.
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[b.N/2].Nanoseconds())/1e3, "p50-µs")
+			reportLatency(b, lat, 0.5)
 		})
 	}
 }
@@ -185,10 +184,18 @@ func BenchmarkPassageBuild(b *testing.B) {
 		lat[i] = time.Since(start)
 	}
 	b.StopTimer()
+	reportLatency(b, lat, 0.5, 0.99, 0.999, 1)
+}
+
+// reportLatency sorts lat and reports its quantiles qs (1 is the maximum)
+// in microseconds, as metrics p50-µs, p99.9-µs, max-µs and so on.
+func reportLatency(b *testing.B, lat []time.Duration, qs ...float64) {
 	slices.Sort(lat)
-	q := func(f float64) float64 { return float64(lat[int(f*float64(b.N-1))].Microseconds()) }
-	b.ReportMetric(q(0.5), "p50-µs")
-	b.ReportMetric(q(0.99), "p99-µs")
-	b.ReportMetric(q(0.999), "p99.9-µs")
-	b.ReportMetric(q(1), "max-µs")
+	for _, q := range qs {
+		name := fmt.Sprintf("p%g-µs", 100*q)
+		if q == 1 {
+			name = "max-µs"
+		}
+		b.ReportMetric(float64(lat[int(q*float64(len(lat)-1))].Nanoseconds())/1e3, name)
+	}
 }

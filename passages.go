@@ -126,7 +126,7 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 			if doc == self {
 				continue
 			}
-			if t := tags[j]; !passage.ContextsMatch(pw.ctx[fi], t) && !d.opt.Passage.MayShare(pw.doc, ws.fps[fi], t) {
+			if !d.opt.Passage.MayShare(pw.doc, ws.fps[fi], tags[j]) {
 				continue
 			}
 			pairs = append(pairs, docFP{doc: doc, fp: int32(fi)})
@@ -161,7 +161,7 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		if c < d.docs.base || int(c-d.docs.base) >= d.docs.pass.n {
 			continue
 		}
-		pd := d.docs.pass.at(int(c - d.docs.base))[0]
+		pd := *d.docs.pass.ref(int(c - d.docs.base))
 		if pd == nil {
 			continue
 		}

@@ -370,9 +370,9 @@ func (d *Detector) appendDoc(b []byte, rec *docRecord, withLinks bool) []byte {
 	}
 	if d.fpOn {
 		if rec.pass != nil {
-			// With passages the fingerprints are kept once, with their
-			// positions (docTable.fpKeys); the record lists them in
-			// position order, as they were selected.
+			// With passages the fingerprints are kept once, in the
+			// passage data with their positions; the record lists their
+			// hashes in position order, as they were selected.
 			fps := rec.pass.fps
 			if !slices.IsSortedFunc(fps, cmpPos) {
 				fps = slices.SortedFunc(slices.Values(fps), cmpPos)

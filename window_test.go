@@ -140,3 +140,42 @@ func TestEvictionReturnsMemory(t *testing.T) {
 	}
 	t.Logf("heap: full %d KB, windowed %d KB", full>>10, windowed>>10)
 }
+
+// BenchmarkWindowLatency adds b.N short distinct articles one second apart
+// to a detector whose window holds 200,000 of them, and reports the
+// latency distribution of Add: in the steady state every Add also evicts
+// the oldest article, and the tables grow and shrink in small pieces.
+//
+//	go test -run XXX -bench WindowLatency -benchtime 1000000x
+func BenchmarkWindowLatency(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := make([]string, 5000)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%dx", i)
+	}
+	d, err := New(Options{Window: 200_000 * time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	lat := make([]time.Duration, b.N)
+	var sb strings.Builder
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		sb.Reset()
+		for range 80 {
+			sb.WriteString(words[rng.IntN(len(words))])
+			sb.WriteByte(' ')
+		}
+		text := sb.String()
+		b.StartTimer()
+		start := time.Now()
+		if _, err := d.AddStringAt(fmt.Sprint(i), text, t0.Add(time.Duration(i)*time.Second)); err != nil {
+			b.Fatal(err)
+		}
+		lat[i] = time.Since(start)
+	}
+	b.StopTimer()
+	reportLatency(b, lat, 0.5, 0.999, 1)
+}

@@ -45,9 +45,9 @@ type Postings struct {
 // The keys of a Postings are spread over 256 tables by the top bits of
 // their mixed value. Each table grows on its own, so that growing, a
 // rebuild of the whole table under the caller's lock, costs 1/256 of the
-// time at once (at 100,000 indexed articles with passages, about 1 ms
-// instead of 0.3 s), and the random variation of the tables' sizes spreads
-// their growth over many additions.
+// time at once, and the random variation of the tables' sizes spreads
+// their growth over many additions (the tail of BenchmarkPassageBuild in
+// package neardup shows it).
 const (
 	shardBits = 8
 	shards    = 1 << shardBits
@@ -166,27 +166,7 @@ func (p *Postings) AddMany(keys []uint64, doc uint32) {
 // AddManyTagged panics. It is AddTagged for each key, with the cache
 // misses of a large table overlapped.
 func (p *Postings) AddManyTagged(keys []uint64, tags []uint32, doc uint32) {
-	if tags != nil && len(tags) != len(keys) {
-		panic("index: AddManyTagged with len(tags) != len(keys)")
-	}
-	var hs [batch]uint64
-	var ss [batch]*store[uint64]
-	for from := 0; from < len(keys); from += batch {
-		n := min(batch, len(keys)-from)
-		sink := uint64(0)
-		for i := range n {
-			ss[i], hs[i] = p.route(keys[from+i])
-			sink ^= ss[i].peek(hs[i])
-		}
-		keep(sink)
-		for i := range n {
-			t := uint32(0)
-			if tags != nil {
-				t = tags[from+i]
-			}
-			ss[i].addTag(hs[i], doc, t)
-		}
-	}
+	p.visit(keys, tags, 0, nil, nil, doc, true)
 }
 
 // VisitDocsMaxDF calls fn(i, docs) for each key keys[i] with at least one
@@ -196,7 +176,7 @@ func (p *Postings) AddManyTagged(keys []uint64, tags []uint32, doc uint32) {
 // cache misses of a large table overlapped.
 func (p *Postings) VisitDocsMaxDF(keys []uint64, maxDF uint64, docs []uint32, fn func(i int, docs []uint32)) []uint32 {
 	sc := Scratch{docs: docs}
-	p.visit(keys, nil, maxDF, &sc, func(i int, docs, _ []uint32) { fn(i, docs) }, false, false, 0)
+	p.visit(keys, nil, maxDF, &sc, func(i int, docs, _ []uint32) { fn(i, docs) }, 0, false)
 	return sc.docs
 }
 
@@ -213,7 +193,7 @@ type Scratch struct {
 // and tags live in sc and are only valid during the call. It is
 // VisitDocsMaxDF with tags.
 func (p *Postings) VisitTagged(keys []uint64, maxDF uint64, sc *Scratch, fn func(i int, docs, tags []uint32)) {
-	p.visit(keys, nil, maxDF, sc, fn, true, false, 0)
+	p.visit(keys, nil, maxDF, sc, fn, 0, false)
 }
 
 // VisitTaggedAdd is VisitTagged followed by AddManyTagged(keys, tags, doc)
@@ -223,16 +203,22 @@ func (p *Postings) VisitTagged(keys []uint64, maxDF uint64, sc *Scratch, fn func
 // length of keys. fn sees doc only under a key that occurs twice in keys,
 // from its second occurrence on.
 func (p *Postings) VisitTaggedAdd(keys []uint64, tags []uint32, maxDF uint64, doc uint32, sc *Scratch, fn func(i int, docs, tags []uint32)) {
-	p.visit(keys, tags, maxDF, sc, fn, true, true, doc)
+	p.visit(keys, tags, maxDF, sc, fn, doc, true)
 }
 
-func (p *Postings) visit(keys []uint64, addTags []uint32, maxDF uint64, sc *Scratch, fn func(i int, docs, tags []uint32), withTags, add bool, doc uint32) {
+// visit is the batched loop of the Visit and AddMany methods: for each key
+// it calls fn with the key's documents and tags (when fn is not nil), then
+// adds doc with tag addTags[i] (when add is set).
+func (p *Postings) visit(keys []uint64, addTags []uint32, maxDF uint64, sc *Scratch, fn func(i int, docs, tags []uint32), doc uint32, add bool) {
 	if addTags != nil && len(addTags) != len(keys) {
-		panic("index: VisitTaggedAdd with len(tags) != len(keys)")
+		panic("index: len(tags) != len(keys)")
 	}
 	var hs [batch]uint64
 	var ss [batch]*store[uint64]
-	docs, tags := sc.docs, sc.tags
+	var docs, tags []uint32
+	if sc != nil {
+		docs, tags = sc.docs, sc.tags
+	}
 	for from := 0; from < len(keys); from += batch {
 		n := min(batch, len(keys)-from)
 		sink := uint64(0)
@@ -242,9 +228,11 @@ func (p *Postings) visit(keys []uint64, addTags []uint32, maxDF uint64, sc *Scra
 		}
 		keep(sink)
 		for i := range n {
-			var ok bool
-			if docs, tags, ok = ss[i].appendTaggedMaxDF(docs[:0], tags[:0], hs[i], maxDF, withTags); ok && len(docs) > 0 {
-				fn(from+i, docs, tags)
+			if fn != nil {
+				var ok bool
+				if docs, tags, ok = ss[i].appendTaggedMaxDF(docs[:0], tags[:0], hs[i], maxDF, true); ok && len(docs) > 0 {
+					fn(from+i, docs, tags)
+				}
 			}
 			if add {
 				t := uint32(0)
@@ -255,7 +243,9 @@ func (p *Postings) visit(keys []uint64, addTags []uint32, maxDF uint64, sc *Scra
 			}
 		}
 	}
-	sc.docs, sc.tags = docs, tags
+	if sc != nil {
+		sc.docs, sc.tags = docs, tags
+	}
 }
 
 // Union replaces the contents of dst with the union of the document sets of

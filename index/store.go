@@ -70,8 +70,8 @@ const (
 // or 4 (64-bit keys) uint32 words: the key, high word first, then a value,
 // then (64-bit keys only) the tag of the (key, value) pair. Keeping key,
 // value and tag together costs one cache miss per lookup, and 16-byte slots
-// never straddle two cache lines. A key h
-// (never 0; key 0 is kept in zeroSet/zeroVal) has the home slot
+// never straddle two cache lines. A key h (never 0; key 0 is kept in
+// zeroSet/zeroVal) has the home slot
 // ⌊h·homes / 2^w⌋ (w the key width), which is monotone in h. Keys are stored
 // by linear probing with the invariant of ordered hash tables (Amble &
 // Knuth 1974): every key sits at or after its home slot, all slots from its
@@ -85,12 +85,12 @@ const (
 // sorted, growing or shrinking it is a single merge-like pass.
 //
 // Sets. A key with 1 to runMax (wideRunMax for 64-bit keys) documents
-// other than math.MaxUint32 occupies
-// that many consecutive slots, one document each, in increasing document
-// order (a run): no heap object at all. Only run documents (and the inline
-// document of key 0) have a tag; documents in overflow sets have tag 0. Otherwise the key occupies one slot
-// whose value is multiDoc and its documents are in small (a sorted slice,
-// up to smallMax documents) or big (a roaring bitmap). Key 0 has a single
+// other than math.MaxUint32 occupies that many consecutive slots, one
+// document each, in increasing document order (a run): no heap object at
+// all. Otherwise the key occupies one slot whose value is multiDoc and its
+// documents are in small (a sorted slice, up to smallMax documents) or big
+// (a roaring bitmap). Only run documents (and the inline document of key
+// 0) have a tag; documents in overflow sets have tag 0. Key 0 has a single
 // inline document in zeroVal (tag zeroTag) or the overflow form. Empty
 // slots and the tags of overflow markers are all zero.
 type store[K word] struct {
@@ -362,8 +362,7 @@ func (s *store[K]) reserve(n int) {
 // growFor makes sure one more slot fits under the maximum load, lowered
 // by cut.
 func (s *store[K]) growFor() {
-	n := s.used + 1
-	if s.fits(n, s.homes) && (s.cut == 0 || s.fits(n*1000, s.homes*(1000-s.cut))) {
+	if s.fits(1000*(s.used+1), s.homes*(1000-s.cut)) {
 		return
 	}
 	homes := s.homes * 2
