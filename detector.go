@@ -115,17 +115,9 @@ type workspace struct {
 // New returns an empty Detector. The zero Options give the defaults
 // described there.
 func New(opt Options) (*Detector, error) {
-	opt, err := opt.withDefaults()
+	opt, lshp, lsh, err := newLSH(opt)
 	if err != nil {
 		return nil, err
-	}
-	lshp, err := index.ChooseLSH(opt.CandidateThreshold, opt.K, opt.MinRecall)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
-	}
-	lsh, err := index.NewLSH(lshp)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
 	}
 	d := &Detector{
 		opt: opt, lshp: lshp, lsh: lsh, byID: make(map[string]uint32),
@@ -144,6 +136,24 @@ func New(opt Options) (*Detector, error) {
 		return &workspace{signer: newSigner(opt), cand: roaring.New(), cand2: roaring.New()}
 	}
 	return d, nil
+}
+
+// newLSH fills in the defaults of opt and returns it with the LSH banding
+// it implies and an empty LSH index of that banding.
+func newLSH(opt Options) (Options, index.LSHParams, *index.LSH, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return opt, index.LSHParams{}, nil, err
+	}
+	lshp, err := index.ChooseLSH(opt.CandidateThreshold, opt.K, opt.MinRecall)
+	if err != nil {
+		return opt, lshp, nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	lsh, err := index.NewLSH(lshp)
+	if err != nil {
+		return opt, lshp, nil, fmt.Errorf("%w: %w", ErrOptions, err)
+	}
+	return opt, lshp, lsh, nil
 }
 
 // Options returns the detector's options with defaults filled in.

@@ -3,7 +3,6 @@ package neardup
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -38,17 +37,9 @@ type stageWork struct {
 
 // NewStage returns a Stage on s, signing with s.Options().
 func NewStage(s Store) (*Stage, error) {
-	opt, err := s.Options().withDefaults()
+	opt, _, lsh, err := newLSH(s.Options())
 	if err != nil {
 		return nil, err
-	}
-	lshp, err := index.ChooseLSH(opt.CandidateThreshold, opt.K, opt.MinRecall)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
-	}
-	lsh, err := index.NewLSH(lshp)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOptions, err)
 	}
 	st := &Stage{store: s, opt: opt, lsh: lsh}
 	st.pool.New = func() any { return &stageWork{signer: newSigner(opt)} }

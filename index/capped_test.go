@@ -198,3 +198,34 @@ func TestBandGrowthSpread(t *testing.T) {
 		checkStore(t, &l.bands[b])
 	}
 }
+
+// TestBandGrowReserves checks that LSH.Grow keeps its promise with the
+// bands' staggered growth points: adding the reserved number of documents
+// rebuilds no band table.
+func TestBandGrowReserves(t *testing.T) {
+	l, err := NewLSH(LSHParams{Bands: 17, Rows: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 50_000
+	l.Grow(n)
+	homes := make([]int, 17)
+	for b := range l.bands {
+		homes[b] = l.bands[b].homes
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	keys := make([]uint32, 17)
+	for doc := range uint32(n) {
+		for b := range keys {
+			keys[b] = rng.Uint32()
+		}
+		if err := l.AddKeys(doc, keys); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for b := range l.bands {
+		if l.bands[b].homes != homes[b] {
+			t.Fatalf("band %d rebuilt from %d to %d homes within the reserved size", b, homes[b], l.bands[b].homes)
+		}
+	}
+}

@@ -371,8 +371,9 @@ func (l *LSH) CandidatesMaxDF(dst *roaring.Bitmap, sig []uint32, maxDF uint64) {
 // Grow reserves room for docs documents in total, so that adding up to that
 // many documents does not resize the tables (buckets of more than 8
 // documents need fewer slots). Reserving the final size up front also
-// saves the intermediate rebuilds and packs the tables to 90% full. It
-// allocates about 8.9·docs bytes per band; docs is capped at 1<<28 and
+// saves the intermediate rebuilds and packs the tables to 83-90% full
+// (each band has its own growth point). It allocates about 8.9-9.7·docs
+// bytes per band; docs is capped at 1<<28 and
 // non-positive values do nothing.
 func (l *LSH) Grow(docs int) {
 	for b := range l.bands {

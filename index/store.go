@@ -336,12 +336,13 @@ func (s *store[K]) fits(n, homes int) bool {
 }
 
 // homesFor returns the number of home slots that holds n occupied slots
-// under s's maximum load.
+// under s's maximum load, lowered by cut (see growFor).
 func (s *store[K]) homesFor(n int) int {
 	if wide[K]() {
 		return (n*wideLoadDen + wideLoadNum - 1) / wideLoadNum
 	}
-	return (n*maxLoadDen + maxLoadNum - 1) / maxLoadNum
+	num := maxLoadNum * (1000 - s.cut)
+	return (n*maxLoadDen*1000 + num - 1) / num
 }
 
 // maxReserve caps the argument of reserve.
