@@ -221,6 +221,11 @@ func (d *Detector) QueryString(text string) Result {
 
 func (d *Detector) query(ws *workspace) Result {
 	d.sign(ws)
+	return d.queryLocked(ws)
+}
+
+// queryLocked matches the signed document in ws under the read lock.
+func (d *Detector) queryLocked(ws *workspace) Result {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	res := Result{Matches: d.matchLocked(ws, nil)}
@@ -237,17 +242,41 @@ func (d *Detector) query(ws *workspace) Result {
 // of the Jaccard estimate grows by less than 0.5 %). Only the boilerplate
 // mask takes the lock, for reading.
 func (d *Detector) sign(ws *workspace) {
-	var skip []bool
+	d.signFree(ws)
+	d.signState(ws)
+}
+
+// signFree is the part of sign that reads no shared state: all of it
+// unless Options.IgnoreBoilerplate is set, which leaves the sketch to
+// signState.
+func (d *Detector) signFree(ws *workspace) {
 	if d.fpOn {
 		ws.fps = d.opt.Passage.AppendFingerprints(ws.fps[:0], passage.Doc{Shingles: ws.signer.shingles})
 		ws.fpKeys = ws.fpKeys[:0]
 		for _, f := range ws.fps {
 			ws.fpKeys = append(ws.fpKeys, f.Hash)
 		}
-		if d.opt.IgnoreBoilerplate {
-			skip = d.boilerplateMask(ws)
-		}
 	}
+	if !d.opt.IgnoreBoilerplate {
+		d.summarize(ws, nil)
+	}
+	if d.opt.Passages {
+		d.preparePassages(ws)
+	}
+}
+
+// signState completes the sketch with Options.IgnoreBoilerplate, which
+// leaves out the boilerplate fingerprints of the index as it is now (under
+// the read lock).
+func (d *Detector) signState(ws *workspace) {
+	if d.opt.IgnoreBoilerplate {
+		d.summarize(ws, d.boilerplateMask(ws))
+	}
+}
+
+// summarize computes the sketch, its band keys and its low bytes, leaving
+// out the shingle positions marked in skip (when not nil).
+func (d *Detector) summarize(ws *workspace, skip []bool) {
 	ws.signer.summarize(skip)
 	vals := ws.signer.sketch.MinHash.Values
 	ws.sig8 = ws.sig8[:0]
@@ -255,9 +284,6 @@ func (d *Detector) sign(ws *workspace) {
 		ws.sig8 = append(ws.sig8, uint8(v))
 	}
 	ws.keys, _ = d.lsh.AppendKeys(ws.keys[:0], vals) // len(vals) == K >= Bands*Rows
-	if d.opt.Passages {
-		d.preparePassages(ws)
-	}
 }
 
 // boilerplateMask marks the shingle positions that belong to boilerplate:
@@ -298,7 +324,36 @@ func (d *Detector) add(id string, at int64, ws *workspace) (Result, error) {
 		return Result{}, ErrEmptyID
 	}
 	d.sign(ws)
-	res, err := d.addLocked(id, at, ws)
+	own := d.own(ws)
+	return d.addOwned(id, at, ws, &own)
+}
+
+// owned is what the detector keeps of a signed document in slices of its
+// own, copied from the workspace before the lock is taken.
+type owned struct {
+	set    []uint64 // with KeepShingles
+	fpKeys []uint64 // with a fingerprint index but no passages
+	pass   *passDoc // with Passages
+}
+
+// own copies what the index keeps of the signed document in ws.
+func (d *Detector) own(ws *workspace) owned {
+	var o owned
+	if d.docs.sets.on() && ws.signer.sketch.MinHash.Size > 0 {
+		o.set = slices.Clone(ws.signer.set)
+	}
+	if d.docs.fpKeys.on() {
+		o.fpKeys = slices.Clone(ws.fpKeys)
+	}
+	if d.opt.Passages {
+		o.pass = d.keepPassages(ws)
+	}
+	return o
+}
+
+// addOwned is add for a signed document whose kept data is in own.
+func (d *Detector) addOwned(id string, at int64, ws *workspace, own *owned) (Result, error) {
+	res, err := d.addLocked(id, at, ws, own)
 	if err == nil && d.store != nil && d.opt.Durability == SyncEach {
 		// Outside the lock, so that concurrent Adds share one fsync.
 		err = d.store.sync()
@@ -306,7 +361,7 @@ func (d *Detector) add(id string, at int64, ws *workspace) (Result, error) {
 	return res, err
 }
 
-func (d *Detector) addLocked(id string, at int64, ws *workspace) (Result, error) {
+func (d *Detector) addLocked(id string, at int64, ws *workspace, own *owned) (Result, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
@@ -337,12 +392,10 @@ func (d *Detector) addLocked(id string, at int64, ws *workspace) (Result, error)
 	rec := docRecord{
 		id: id, time: at, size: int32(sk.MinHash.Size), simhash: sk.SimHash,
 		sig8: ws.sig8, keys: ws.keys, links: links, fpKeys: ws.fpKeys,
+		set: own.set, pass: own.pass,
 	}
-	if d.opt.KeepShingles && sk.MinHash.Size > 0 {
-		rec.set = ws.signer.set
-	}
-	if d.opt.Passages {
-		rec.pass = d.keepPassages(ws)
+	if own.fpKeys != nil {
+		rec.fpKeys = own.fpKeys
 	}
 	rec.fpAdded = d.opt.Passages && num != noDoc
 	if d.store != nil {
@@ -357,7 +410,7 @@ func (d *Detector) addLocked(id string, at int64, ws *workspace) (Result, error)
 			return Result{}, err
 		}
 	}
-	d.insertLocked(&rec, true)
+	d.insertLocked(&rec, false)
 	if d.opt.Window > 0 {
 		if err := d.evictLoggedLocked(d.newest - int64(d.opt.Window)); err != nil {
 			return Result{Matches: matches, Passages: ps}, err
