@@ -2,53 +2,19 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/internal/ordered"
 	"github.com/neardup/neardup/passage"
 )
-
-type pairLine struct {
-	Type    string  `json:"type"`
-	A       string  `json:"a"`
-	B       string  `json:"b"`
-	Score   float64 `json:"score"`
-	Exact   bool    `json:"exact"`
-	AInB    float64 `json:"a_in_b"`
-	BInA    float64 `json:"b_in_a"`
-	Hamming int     `json:"hamming"`
-}
-
-type passageLine struct {
-	Type        string `json:"type"`
-	Doc         string `json:"doc"`
-	Start       int    `json:"start"`
-	End         int    `json:"end"`
-	OtherDoc    string `json:"other_doc"`
-	OtherStart  int    `json:"other_start"`
-	OtherEnd    int    `json:"other_end"`
-	Words       int    `json:"words"`
-	Boilerplate bool   `json:"boilerplate,omitempty"`
-}
-
-type clusterLine struct {
-	Type           string     `json:"type"`
-	Representative string     `json:"representative"`
-	Members        []string   `json:"members"`
-	Links          []linkJSON `json:"links"`
-}
-
-type linkJSON struct {
-	A     string  `json:"a"`
-	B     string  `json:"b"`
-	Score float64 `json:"score"`
-}
 
 func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
@@ -62,6 +28,7 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	passages := fs.Bool("passages", false, "also write passage lines: passages shared between documents or repeated inside one")
 	minWords := fs.Int("min-words", 0, "with -passages: shortest passage reported, in words (0: 10)")
 	boilerplate := fs.Int("boilerplate", 0, "with -passages: flag passages found in at least this many earlier documents as boilerplate (0: 10)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines reading and signing documents (the output does not depend on it)")
 	progress := fs.Bool("progress", isTerminal(stderr), "print progress on standard error (default: when it is a terminal)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: neardup scan [flags] FILE...\n\n"+
@@ -93,40 +60,52 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "neardup scan:", err)
 		return 2
 	}
+	if *workers < 1 {
+		fmt.Fprintln(stderr, "neardup scan: -workers must be at least 1")
+		return 2
+	}
 	out := bufio.NewWriterSize(stdout, 1<<16)
-	enc := json.NewEncoder(out)
+	var line []byte
 	skipped := 0
 	bad := func(e inputError) {
 		skipped++
 		fmt.Fprintf(stderr, "neardup scan: %v (skipped)\n", e)
 	}
 	n, start, last := 0, time.Now(), time.Now()
-	err = readInputs(fs.Args(), stdin, func(d doc) error {
-		res, err := det.AddString(d.ID, d.Text)
+	var werr error // the first write error
+	emit := func(it *item, id string, s *neardup.Signed) {
+		res, err := det.AddSigned(id, s, time.Now())
 		if err != nil {
-			bad(inputError{Where: d.Where, Err: err})
-			return nil
+			bad(inputError{Where: it.where(), Err: err})
+			return
 		}
-		for _, m := range res.Matches {
-			if err := enc.Encode(pairLine{Type: "pair", A: m.ID, B: d.ID, Score: m.Jaccard, Exact: m.Exact,
-				AInB: m.Contains, BInA: m.Contained, Hamming: m.Hamming}); err != nil {
-				return err
-			}
+		line = line[:0]
+		for i := range res.Matches {
+			line = appendPair(line, res.Matches[i].ID, id, &res.Matches[i])
 		}
-		for _, p := range res.Passages {
-			if err := enc.Encode(passageLine{Type: "passage", Doc: d.ID, Start: p.Start, End: p.End,
-				OtherDoc: p.OtherID, OtherStart: p.OtherStart, OtherEnd: p.OtherEnd,
-				Words: p.Words, Boilerplate: p.Boilerplate}); err != nil {
-				return err
-			}
+		for i := range res.Passages {
+			line = appendPassage(line, id, &res.Passages[i])
+		}
+		if _, err := out.Write(line); err != nil && werr == nil {
+			werr = err
 		}
 		n++
 		if *progress && time.Since(last) > time.Second {
 			last = time.Now()
 			fmt.Fprintf(stderr, "\r%d documents, %.0f/s", n, float64(n)/time.Since(start).Seconds())
 		}
-		return nil
-	}, bad)
+	}
+	err = signInputs(det, *workers, fs.Args(), stdin, func(it *item, id string, s *neardup.Signed, err error) bool {
+		if err != nil {
+			bad(inputError{Where: it.where(), Err: err})
+		} else {
+			emit(it, id, s)
+		}
+		return werr == nil
+	})
+	if err == nil {
+		err = werr
+	}
 	if *progress {
 		fmt.Fprintf(stderr, "\r%d documents in %v\n", n, time.Since(start).Round(time.Millisecond))
 	}
@@ -137,11 +116,8 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *clusters {
 		for _, c := range det.Clusters() {
-			links := make([]linkJSON, len(c.Links))
-			for i, l := range c.Links {
-				links[i] = linkJSON{A: l.A, B: l.B, Score: l.Jaccard}
-			}
-			if err := enc.Encode(clusterLine{Type: "cluster", Representative: c.Representative, Members: c.Members, Links: links}); err != nil {
+			line = appendCluster(line[:0], &c)
+			if _, err := out.Write(line); err != nil {
 				fmt.Fprintln(stderr, "neardup scan:", err)
 				return 2
 			}
@@ -156,6 +132,60 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// signed is an item decoded and signed by a worker.
+type signed struct {
+	it  *item
+	id  string
+	s   *neardup.Signed
+	err error // the item's problem: bad JSON, a missing field, an unreadable file
+}
+
+// signInputs reads the named inputs in one goroutine, decodes and signs
+// their documents on workers goroutines, and calls fn for each item in
+// input order with its ID and Signed, or with the problem that makes it
+// skipped. It stops when fn returns false and returns the failure that
+// ended the input early, if any.
+func signInputs(det *neardup.Detector, workers int, names []string, stdin io.Reader,
+	fn func(it *item, id string, s *neardup.Signed, err error) bool) error {
+	decoders := make([]recordDecoder, workers)
+	var fatal error
+	ordered.Run(workers, 2*workers+2, batches(names, stdin), func(w int, b *batch) []signed {
+		items := b.items
+		out := make([]signed, len(items))
+		for i := range items {
+			it := &items[i]
+			o := &out[i]
+			o.it = it
+			switch {
+			case it.fatal != nil || it.err != nil:
+				o.err = it.err
+			case it.text:
+				o.id, o.s = filepath.Base(it.name), det.Sign(it.raw)
+			default:
+				var text []byte
+				if o.id, text, o.err = decoders[w].decode(it.raw); o.err == nil {
+					o.s = det.Sign(text)
+				}
+			}
+		}
+		b.release() // a Signed keeps no text
+		return out
+	}, func(out []signed) bool {
+		for i := range out {
+			o := &out[i]
+			if o.it.fatal != nil {
+				fatal = o.it.fatal
+				return false
+			}
+			if !fn(o.it, o.id, o.s, o.err) {
+				return false
+			}
+		}
+		return true
+	})
+	return fatal
 }
 
 // isTerminal reports whether w is a character device such as a terminal.
