@@ -3,8 +3,9 @@ package main
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -24,12 +25,61 @@ import (
 // ./cmd/neardup): encoding/json.Unmarshal into the record struct about
 // 150 MB/s; this decoder about 1.5 GB/s.
 
+// fields names the fields of a record: the ID, the text and, optionally,
+// a date. The zero value means "id" and "text" and no date.
+type fields struct {
+	ID, Text, Date string
+}
+
+func (f fields) withDefaults() fields {
+	if f.ID == "" {
+		f.ID = "id"
+	}
+	if f.Text == "" {
+		f.Text = "text"
+	}
+	return f
+}
+
+// check reports field names that cannot be used: empty after defaults,
+// equal to each other, or holding characters a struct tag cannot carry.
+func (f fields) check() error {
+	f = f.withDefaults()
+	names := []string{f.ID, f.Text}
+	if f.Date != "" {
+		names = append(names, f.Date)
+	}
+	for i, n := range names {
+		if n == "-" || strings.ContainsAny(n, "\"\\,`") || !utf8.ValidString(n) {
+			return fmt.Errorf("field name %q: quotes, commas, backslashes and invalid UTF-8 are not supported", n)
+		}
+		for _, m := range names[:i] {
+			if strings.EqualFold(n, m) {
+				return fmt.Errorf("fields %q and %q are the same field", m, n)
+			}
+		}
+	}
+	return nil
+}
+
+// record is what the decoder takes out of a JSON Lines record.
+type record struct {
+	id   string
+	text []byte // aliases the line or the decoder's buffer
+	// span is the byte range of the text's JSON string in the line,
+	// quotes included, or [0, 0) when the record was decoded by
+	// encoding/json.
+	span [2]int
+	date []byte // the date field's value as JSON (a string or a number), nil if absent
+}
+
 // errMissingID and errMissingText are the record errors besides invalid
 // JSON.
-var (
-	errMissingID   = errors.New(`missing or empty "id" (a string or a number)`)
-	errMissingText = errors.New(`missing "text"`)
-)
+func errMissingID(f fields) error {
+	return fmt.Errorf("missing or empty %q (a string or a number)", f.ID)
+}
+
+func errMissingText(f fields) error { return fmt.Errorf("missing %q", f.Text) }
 
 // maxDepth is the deepest nesting of other fields decoded on the fast path.
 const maxDepth = 64
@@ -37,63 +87,79 @@ const maxDepth = 64
 // recordDecoder decodes records, reusing a buffer for unescaped texts. It
 // is not safe for concurrent use.
 type recordDecoder struct {
-	buf []byte
+	f     fields
+	fast  bool         // field names in ASCII: the fast path applies
+	typ   reflect.Type // the struct encoding/json decodes into
+	buf   []byte
+	dates []byte
 }
 
-// decode returns the ID and text of the JSON object in line (trimmed of
-// white space). The text aliases line or the decoder's buffer and is valid
-// until the next call.
-func (d *recordDecoder) decode(line []byte) (id string, text []byte, err error) {
-	if id, text, ok := d.fast(line); ok {
-		if id == "" {
-			return "", nil, errMissingID
-		}
-		if text == nil {
-			return "", nil, errMissingText
-		}
-		return id, text, nil
+func newRecordDecoder(f fields) *recordDecoder {
+	f = f.withDefaults()
+	d := &recordDecoder{f: f, fast: isASCII(f.ID) && isASCII(f.Text) && isASCII(f.Date)}
+	sf := []reflect.StructField{
+		{Name: "ID", Type: reflect.TypeFor[*json.RawMessage](), Tag: reflect.StructTag(`json:"` + f.ID + `"`)},
+		{Name: "Text", Type: reflect.TypeFor[*string](), Tag: reflect.StructTag(`json:"` + f.Text + `"`)},
 	}
-	id, t, err := decodeSlow(line)
+	if f.Date != "" {
+		sf = append(sf, reflect.StructField{Name: "Date", Type: reflect.TypeFor[*json.RawMessage](), Tag: reflect.StructTag(`json:"` + f.Date + `"`)})
+	}
+	d.typ = reflect.StructOf(sf)
+	return d
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// decode returns the fields of the JSON object in line (trimmed of white
+// space). The slices of the record are valid until the next call.
+func (d *recordDecoder) decode(line []byte) (record, error) {
+	if d.fast {
+		if r, ok := d.fastDecode(line); ok {
+			if r.id == "" {
+				return r, errMissingID(d.f)
+			}
+			if r.text == nil {
+				return r, errMissingText(d.f)
+			}
+			return r, nil
+		}
+	}
+	id, t, date, err := d.decodeSlow(line)
 	if err != nil {
-		return "", nil, err
+		return record{}, err
 	}
 	d.buf = append(d.buf[:0], t...)
-	return id, d.buf, nil
+	return record{id: id, text: d.buf, date: date}, nil
 }
 
 // decodeSlow decodes a record with encoding/json.
-func decodeSlow(line []byte) (string, string, error) {
-	var o struct {
-		ID   *json.RawMessage `json:"id"`
-		Text *string          `json:"text"`
+func (d *recordDecoder) decodeSlow(line []byte) (id, text string, date []byte, err error) {
+	v := reflect.New(d.typ)
+	if err := json.Unmarshal(line, v.Interface()); err != nil {
+		return "", "", nil, fmt.Errorf("invalid JSON: %w", err)
 	}
-	if err := json.Unmarshal(line, &o); err != nil {
-		return "", "", fmt.Errorf("invalid JSON: %w", err)
-	}
-	id, ok := parseID(o.ID)
+	e := v.Elem()
+	id, ok := parseID(e.Field(0).Interface().(*json.RawMessage))
 	if !ok {
-		return "", "", errMissingID
+		return "", "", nil, errMissingID(d.f)
 	}
-	if o.Text == nil {
-		return "", "", errMissingText
+	tp := e.Field(1).Interface().(*string)
+	if tp == nil {
+		return "", "", nil, errMissingText(d.f)
 	}
-	return id, *o.Text, nil
-}
-
-// parseID accepts a JSON string or number as a document ID.
-func parseID(raw *json.RawMessage) (string, bool) {
-	if raw == nil {
-		return "", false
+	if d.f.Date != "" {
+		if raw := e.Field(2).Interface().(*json.RawMessage); raw != nil {
+			date = *raw
+		}
 	}
-	var s string
-	if err := json.Unmarshal(*raw, &s); err == nil {
-		return s, s != ""
-	}
-	var n json.Number
-	if err := json.Unmarshal(*raw, &n); err == nil {
-		return n.String(), true
-	}
-	return "", false
+	return id, *tp, date, nil
 }
 
 // plain[c] is set for the bytes that stand for themselves inside a JSON
@@ -114,12 +180,12 @@ func skipSpace(s []byte, i int) int {
 	return i
 }
 
-// fast decodes the common records; ok is false when encoding/json must
-// decide. A missing ID gives "", a missing text nil.
-func (d *recordDecoder) fast(s []byte) (id string, text []byte, ok bool) {
+// fastDecode decodes the common records; ok is false when encoding/json
+// must decide. A missing ID gives "", a missing text nil.
+func (d *recordDecoder) fastDecode(s []byte) (r record, ok bool) {
 	i := skipSpace(s, 0)
 	if i >= len(s) || s[i] != '{' {
-		return "", nil, false
+		return r, false
 	}
 	i = skipSpace(s, i+1)
 	if i < len(s) && s[i] == '}' {
@@ -127,93 +193,96 @@ func (d *recordDecoder) fast(s []byte) (id string, text []byte, ok bool) {
 	} else {
 		for {
 			if i >= len(s) || s[i] != '"' {
-				return "", nil, false
+				return r, false
 			}
 			j := i + 1
 			for j < len(s) && plain[s[j]] {
 				j++
 			}
 			if j >= len(s) || s[j] != '"' {
-				return "", nil, false // escaped or non-ASCII key
+				return r, false // escaped or non-ASCII key
 			}
 			key := s[i+1 : j]
 			i = skipSpace(s, j+1)
 			if i >= len(s) || s[i] != ':' {
-				return "", nil, false
+				return r, false
 			}
 			i = skipSpace(s, i+1)
 			if i >= len(s) {
-				return "", nil, false
+				return r, false
 			}
-			switch string(key) {
-			case "id":
+			switch k := string(key); {
+			case k == d.f.ID:
 				switch c := s[i]; {
 				case c == '"':
 					var v []byte
 					if v, i, ok = d.unquote(s, i, true); !ok {
-						return "", nil, false
+						return r, false
 					}
-					id = string(v)
+					r.id = string(v)
 				case c == '-' || c >= '0' && c <= '9':
 					start := i
 					if i, ok = skipNumber(s, i); !ok {
-						return "", nil, false
+						return r, false
 					}
-					id = string(s[start:i])
+					r.id = string(s[start:i])
 				default:
-					return "", nil, false
+					return r, false
 				}
-			case "text":
+			case k == d.f.Text:
 				if s[i] != '"' {
-					return "", nil, false
+					return r, false
 				}
-				if text, i, ok = d.unquote(s, i, false); !ok {
-					return "", nil, false
+				start := i
+				if r.text, i, ok = d.unquote(s, i, false); !ok {
+					return r, false
+				}
+				r.span = [2]int{start, i}
+			case k == d.f.Date && k != "":
+				start := i
+				if i, ok = skipValue(s, i, 0); !ok {
+					return r, false
+				}
+				if c := s[start]; c == '"' || c == '-' || c >= '0' && c <= '9' {
+					r.date = s[start:i]
+				} else if c == 'n' {
+					r.date = nil // null: no date
+				} else {
+					return r, false
 				}
 			default:
-				if foldsTo(key, "id") || foldsTo(key, "text") {
-					return "", nil, false // encoding/json takes it for the field
+				if foldsTo(key, d.f.ID) || foldsTo(key, d.f.Text) || d.f.Date != "" && foldsTo(key, d.f.Date) {
+					return r, false // encoding/json takes it for the field
 				}
 				if i, ok = skipValue(s, i, 0); !ok {
-					return "", nil, false
+					return r, false
 				}
 			}
 			i = skipSpace(s, i)
 			if i >= len(s) {
-				return "", nil, false
+				return r, false
 			}
 			if s[i] == ',' {
 				i = skipSpace(s, i+1)
 				continue
 			}
 			if s[i] != '}' {
-				return "", nil, false
+				return r, false
 			}
 			i++
 			break
 		}
 	}
 	if skipSpace(s, i) != len(s) {
-		return "", nil, false
+		return r, false
 	}
-	return id, text, true
+	return r, true
 }
 
-// foldsTo reports whether the ASCII key equals name regardless of case.
+// foldsTo reports whether the ASCII key equals the ASCII name regardless
+// of case.
 func foldsTo(key []byte, name string) bool {
-	if len(key) != len(name) {
-		return false
-	}
-	for i := range key {
-		c := key[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != name[i] {
-			return false
-		}
-	}
-	return true
+	return len(key) == len(name) && strings.EqualFold(string(key), name)
 }
 
 // unquote decodes the string starting at s[i] == '"' and returns it with
@@ -481,4 +550,20 @@ func literal(s []byte, i int, lit string) (int, bool) {
 		return 0, false
 	}
 	return i + len(lit), true
+}
+
+// parseID accepts a JSON string or number as a document ID.
+func parseID(raw *json.RawMessage) (string, bool) {
+	if raw == nil {
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal(*raw, &s); err == nil {
+		return s, s != ""
+	}
+	var n json.Number
+	if err := json.Unmarshal(*raw, &n); err == nil {
+		return n.String(), true
+	}
+	return "", false
 }

@@ -37,11 +37,12 @@ var decodeCases = []string{
 	`{"id":"a","text":"` + strings.Repeat("é", 40) + `\"` + strings.Repeat("a", 17) + `"}`,
 }
 
-// check compares the decoder with encoding/json (decodeSlow) on line.
+// check compares the decoder with encoding/json (decodeSlow) on line, and
+// checks that the text's span, when known, holds its JSON string.
 func check(t *testing.T, d *recordDecoder, line []byte) {
 	t.Helper()
-	wid, wtext, werr := decodeSlow(line)
-	id, text, err := d.decode(line)
+	wid, wtext, wdate, werr := d.decodeSlow(line)
+	r, err := d.decode(line)
 	switch {
 	case (err == nil) != (werr == nil):
 		t.Fatalf("%q: error %v, encoding/json %v", line, err, werr)
@@ -49,17 +50,22 @@ func check(t *testing.T, d *recordDecoder, line []byte) {
 		if err.Error() != werr.Error() {
 			t.Fatalf("%q: error %q, encoding/json %q", line, err, werr)
 		}
-	case id != wid || string(text) != wtext:
-		t.Fatalf("%q: (%q, %q), encoding/json (%q, %q)", line, id, text, wid, wtext)
+	case r.id != wid || string(r.text) != wtext || string(r.date) != string(wdate):
+		t.Fatalf("%q: (%q, %q, %q), encoding/json (%q, %q, %q)", line, r.id, r.text, r.date, wid, wtext, wdate)
+	case r.span != [2]int{}:
+		var s string
+		if err := json.Unmarshal(line[r.span[0]:r.span[1]], &s); err != nil || s != wtext {
+			t.Fatalf("%q: span %v holds %q (%v), want the text", line, r.span, line[r.span[0]:r.span[1]], err)
+		}
 	}
 }
 
 func TestDecodeRecord(t *testing.T) {
-	var d recordDecoder
+	d := newRecordDecoder(fields{})
 	fast := 0
 	for _, c := range decodeCases {
-		check(t, &d, []byte(c))
-		if _, _, ok := d.fast([]byte(c)); ok {
+		check(t, d, []byte(c))
+		if _, ok := d.fastDecode([]byte(c)); ok {
 			fast++
 		}
 	}
@@ -70,17 +76,53 @@ func TestDecodeRecord(t *testing.T) {
 	}
 	// The text of a plain record aliases the line: no copy.
 	line := []byte(`{"id":"a","text":"sans échappement"}`)
-	_, text, _ := d.decode(line)
-	if &text[0] != &line[18] {
+	r, _ := d.decode(line)
+	if &r.text[0] != &line[18] {
 		t.Error("plain text was copied")
+	}
+}
+
+// TestDecodeFields checks other field names, with a date, on both paths.
+func TestDecodeFields(t *testing.T) {
+	d := newRecordDecoder(fields{ID: "url", Text: "content", Date: "published"})
+	cases := []string{
+		`{"url":"https://a.fr/1","content":"texte","published":"2026-12-04T10:00:00Z","id":"ignoré"}`,
+		`{"content":"texte","url":7,"published":1764842400}`,
+		`{"content":"texte","url":"u","published":null}`,
+		`{"content":"texte","url":"u","published":{"jour":4}}`,
+		`{"content":"texte","URL":"u"}`, `{"Content":"texte","url":"u"}`, `{"content":"texte","url":"u","Published":"x"}`,
+		`{"id":"a","text":"x"}`, `{"content":"x"}`,
+	}
+	for _, c := range cases {
+		check(t, d, []byte(c))
+	}
+	r, err := d.decode([]byte(cases[0]))
+	if err != nil || r.id != "https://a.fr/1" || string(r.text) != "texte" || string(r.date) != `"2026-12-04T10:00:00Z"` {
+		t.Fatalf("%+v, %v", r, err)
+	}
+	if _, err := d.decode([]byte(cases[7])); err == nil || err.Error() != `missing or empty "url" (a string or a number)` {
+		t.Fatalf("error %v", err)
+	}
+	for _, bad := range []fields{{ID: "a", Text: "A"}, {ID: `a"b`}, {Text: "-"}, {Date: "id"}, {ID: "x,y"}} {
+		if bad.check() == nil {
+			t.Errorf("fields %+v accepted", bad)
+		}
+	}
+	if err := (fields{ID: "url", Text: "contenu", Date: "date"}).check(); err != nil {
+		t.Error(err)
+	}
+	// Non-ASCII field names always go to encoding/json, with its folding.
+	u := newRecordDecoder(fields{ID: "clé", Text: "corps"})
+	for _, c := range []string{`{"clé":"a","corps":"x"}`, `{"CLÉ":"a","corps":"x"}`} {
+		check(t, u, []byte(c))
 	}
 }
 
 // TestDecodeRealRecords runs the decoder on the bundled and shared
 // corpora: every record takes the fast path and matches encoding/json.
 func TestDecodeRealRecords(t *testing.T) {
-	var d recordDecoder
-	for _, path := range []string{"../../testdata/golden/scan_input.jsonl", "../../../shared/eval-dev/docs.jsonl"} {
+	d := newRecordDecoder(fields{})
+	for _, path := range []string{"../../../shared/eval-dev/docs.jsonl"} {
 		f, err := os.Open(path)
 		if err != nil {
 			t.Logf("%s: %v (skipped)", path, err)
@@ -91,8 +133,8 @@ func TestDecodeRealRecords(t *testing.T) {
 		n := 0
 		for sc.Scan() {
 			line := bytes.TrimSpace(sc.Bytes())
-			check(t, &d, line)
-			if _, _, ok := d.fast(line); !ok {
+			check(t, d, line)
+			if _, ok := d.fastDecode(line); !ok {
 				t.Errorf("%s: record %d not on the fast path", path, n+1)
 			}
 			n++
@@ -106,9 +148,11 @@ func FuzzDecodeRecord(f *testing.F) {
 	for _, c := range decodeCases {
 		f.Add([]byte(c))
 	}
-	var d recordDecoder
+	d := newRecordDecoder(fields{})
+	dd := newRecordDecoder(fields{ID: "url", Text: "content", Date: "date"})
 	f.Fuzz(func(t *testing.T, line []byte) {
-		check(t, &d, line)
+		check(t, d, line)
+		check(t, dd, line)
 	})
 }
 
@@ -140,23 +184,24 @@ func BenchmarkDecode(b *testing.B) {
 	}
 	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
 	b.Run("neardup", func(b *testing.B) {
-		var d recordDecoder
+		d := newRecordDecoder(fields{})
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, l := range lines {
-				if _, _, err := d.decode(l); err != nil {
+				if _, err := d.decode(l); err != nil {
 					b.Fatal(err)
 				}
 			}
 		}
 	})
 	b.Run("encoding-json", func(b *testing.B) {
+		d := newRecordDecoder(fields{})
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
 		for b.Loop() {
 			for _, l := range lines {
-				if _, _, err := decodeSlow(l); err != nil {
+				if _, _, _, err := d.decodeSlow(l); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -149,7 +149,10 @@ type signed struct {
 // ended the input early, if any.
 func signInputs(det *neardup.Detector, workers int, names []string, stdin io.Reader,
 	fn func(it *item, id string, s *neardup.Signed, err error) bool) error {
-	decoders := make([]recordDecoder, workers)
+	decoders := make([]*recordDecoder, workers)
+	for i := range decoders {
+		decoders[i] = newRecordDecoder(fields{})
+	}
 	var fatal error
 	ordered.Run(workers, 2*workers+2, batches(names, stdin), func(w int, b *batch) []signed {
 		items := b.items
@@ -164,9 +167,9 @@ func signInputs(det *neardup.Detector, workers int, names []string, stdin io.Rea
 			case it.text:
 				o.id, o.s = filepath.Base(it.name), det.Sign(it.raw)
 			default:
-				var text []byte
-				if o.id, text, o.err = decoders[w].decode(it.raw); o.err == nil {
-					o.s = det.Sign(text)
+				var r record
+				if r, o.err = decoders[w].decode(it.raw); o.err == nil {
+					o.id, o.s = r.id, det.Sign(r.text)
 				}
 			}
 		}
