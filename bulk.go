@@ -97,6 +97,25 @@ func (d *Detector) AddSigned(id string, s *Signed, t time.Time) (Result, error) 
 	return d.addOwned(id, t.UnixNano(), ws, &s.own)
 }
 
+// AddSignedIf is AddSigned that indexes the document only if admit
+// accepts its matches, in one atomic step: admit is called under the
+// detector's lock with the Result's Matches (Passages are computed only for
+// a document that is added), and must not call the detector. It reports
+// whether the document was added; a document that is not added changes
+// nothing, its ID stays free. It is the step of a deduplicating stage that
+// keeps only documents that duplicate nothing kept before.
+func (d *Detector) AddSignedIf(id string, s *Signed, t time.Time, admit func(*Result) bool) (Result, bool, error) {
+	ws, err := s.take(d)
+	if err != nil {
+		return Result{}, false, err
+	}
+	defer d.pool.Put(ws)
+	if id == "" {
+		return Result{}, false, ErrEmptyID
+	}
+	return d.addOwnedIf(id, t.UnixNano(), ws, &s.own, admit)
+}
+
 // QuerySigned is Query for a document signed by Sign. s is used up; it
 // reports ErrSigned for a Signed used twice or signed by another detector.
 func (d *Detector) QuerySigned(s *Signed) (Result, error) {

@@ -210,3 +210,48 @@ func TestSignedAllocs(t *testing.T) {
 		t.Errorf("Sign + QuerySigned: %v allocations, want at most 2", n)
 	}
 }
+
+func TestAddSignedIf(t *testing.T) {
+	_, seeds := readSeeds(t)
+	dir := t.TempDir()
+	d, err := Open(dir, Options{KeepShingles: true, Passages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlessDup := func(r *Result) bool { _, dup := r.Duplicate(0.8); return !dup }
+	if _, added, err := d.AddSignedIf("a", d.SignString(seeds[0]), t0, unlessDup); err != nil || !added {
+		t.Fatalf("first copy: added %v, %v", added, err)
+	}
+	res, added, err := d.AddSignedIf("b", d.SignString(seeds[0]+" Fin."), t0, unlessDup)
+	if err != nil || added || len(res.Matches) != 1 || res.Matches[0].ID != "a" || res.Passages != nil {
+		t.Fatalf("near copy: %+v, added %v, %v", res, added, err)
+	}
+	if d.Contains("b") || d.Len() != 1 {
+		t.Fatal("a refused document was indexed")
+	}
+	// Its ID stays free, and nothing of it is found by later documents.
+	if _, added, err := d.AddSignedIf("b", d.SignString(seeds[2]), t0, unlessDup); err != nil || !added {
+		t.Fatalf("reusing the refused ID: added %v, %v", added, err)
+	}
+	if _, _, err := d.AddSignedIf("b", d.SignString(seeds[3]), t0, unlessDup); !errors.Is(err, ErrDuplicateID) {
+		t.Fatalf("taken ID: %v", err)
+	}
+	q := d.QueryString(seeds[0] + " Fin.")
+	if len(q.Matches) != 1 || q.Matches[0].ID != "a" {
+		t.Fatalf("query after refusal: %+v", q.Matches)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d2, err := Open(dir, Options{KeepShingles: true, Passages: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d2.Close()
+	if d2.Len() != 2 || !d2.Contains("a") || !d2.Contains("b") {
+		t.Fatalf("reopened: Len %d", d2.Len())
+	}
+	if got := d2.QueryString(seeds[2]); len(got.Matches) != 1 || got.Matches[0].ID != "b" {
+		t.Fatalf("reopened query: %+v", got.Matches)
+	}
+}

@@ -353,35 +353,45 @@ func (d *Detector) own(ws *workspace) owned {
 
 // addOwned is add for a signed document whose kept data is in own.
 func (d *Detector) addOwned(id string, at int64, ws *workspace, own *owned) (Result, error) {
-	res, err := d.addLocked(id, at, ws, own)
-	if err == nil && d.store != nil && d.opt.Durability == SyncEach {
-		// Outside the lock, so that concurrent Adds share one fsync.
-		err = d.store.sync()
-	}
+	res, _, err := d.addOwnedIf(id, at, ws, own, nil)
 	return res, err
 }
 
-func (d *Detector) addLocked(id string, at int64, ws *workspace, own *owned) (Result, error) {
+// addOwnedIf is addOwned that adds only if admit (when not nil) accepts
+// the matches, and reports whether it added.
+func (d *Detector) addOwnedIf(id string, at int64, ws *workspace, own *owned, admit func(*Result) bool) (Result, bool, error) {
+	res, added, err := d.addLocked(id, at, ws, own, admit)
+	if err == nil && added && d.store != nil && d.opt.Durability == SyncEach {
+		// Outside the lock, so that concurrent Adds share one fsync.
+		err = d.store.sync()
+	}
+	return res, added, err
+}
+
+func (d *Detector) addLocked(id string, at int64, ws *workspace, own *owned, admit func(*Result) bool) (Result, bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
-		return Result{}, ErrClosed
+		return Result{}, false, ErrClosed
 	}
 	if _, ok := d.byID[id]; ok {
-		return Result{}, fmt.Errorf("%w: %q", ErrDuplicateID, id)
+		return Result{}, false, fmt.Errorf("%w: %q", ErrDuplicateID, id)
 	}
 	if d.docs.next() > math.MaxUint32 {
-		return Result{}, ErrFull
+		return Result{}, false, ErrFull
 	}
 	if d.opt.Window > 0 {
 		// Documents out of the window by this one's time are gone before
 		// it is matched.
 		if err := d.evictLoggedLocked(max(d.newest, at) - int64(d.opt.Window)); err != nil {
-			return Result{}, err
+			return Result{}, false, err
 		}
 	}
 	var links []link
 	matches := d.matchLocked(ws, &links)
+	if admit != nil && !admit(&Result{Matches: matches}) {
+		return Result{Matches: matches}, false, nil
+	}
 	var ps []Passage
 	num := uint32(d.docs.next())
 	if d.opt.Passages {
@@ -407,21 +417,21 @@ func (d *Detector) addLocked(id string, at int64, ws *workspace, own *owned) (Re
 					d.fpIndex.Remove(k, num)
 				}
 			}
-			return Result{}, err
+			return Result{}, false, err
 		}
 	}
 	d.insertLocked(&rec, false)
 	if d.opt.Window > 0 {
 		if err := d.evictLoggedLocked(d.newest - int64(d.opt.Window)); err != nil {
-			return Result{Matches: matches, Passages: ps}, err
+			return Result{Matches: matches, Passages: ps}, true, err
 		}
 	}
 	if d.store != nil {
 		if err := d.store.maybeSnapshot(d); err != nil {
-			return Result{Matches: matches, Passages: ps}, err
+			return Result{Matches: matches, Passages: ps}, true, err
 		}
 	}
-	return Result{Matches: matches, Passages: ps}, nil
+	return Result{Matches: matches, Passages: ps}, true, nil
 }
 
 // docRecord is everything the detector keeps of one document: what Add
