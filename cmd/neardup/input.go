@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,23 +14,33 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // item is one unit of input: a JSON Lines record, the text of a .txt file,
 // a problem with one input (reported and skipped), or a failure that ends
 // the run.
 type item struct {
-	name  string // the input file, or <stdin>
-	line  int    // the line of a record (1-based); 0 for a whole file
-	raw   []byte // the record, trimmed of white space, or the file's text
-	text  bool   // raw is a .txt file's text, whose ID is the file's name
-	err   error  // a problem with this input: reported, then skipped
-	fatal error  // the run stops here
+	name  string        // the input file, or <stdin>
+	line  int           // the line of a record or the row of a Parquet file (1-based); 0 for a whole file
+	seq   int           // the item's number in the whole input, from 0
+	raw   []byte        // the record, trimmed of white space, or the file's text
+	text  bool          // raw is a .txt file's text, whose ID is the file's name
+	row   parquet.Row   // a Parquet row (raw is nil)
+	pq    *parquetInput // the file of row
+	size  int           // the input bytes the item stands for
+	err   error         // a problem with this input: reported, then skipped
+	fatal error         // the run stops here
 }
 
-// where names the item in messages: FILE:LINE or FILE.
+// where names the item in messages: FILE:LINE, FILE:row N or FILE.
 func (it *item) where() string {
-	if it.line > 0 {
+	switch {
+	case it.pq != nil:
+		return it.name + ":row " + strconv.Itoa(it.line)
+	case it.line > 0:
 		return it.name + ":" + strconv.Itoa(it.line)
 	}
 	return it.name
@@ -43,9 +54,14 @@ type inputError struct {
 
 func (e inputError) Error() string { return e.Where + ": " + e.Err.Error() }
 
-// maxLine bounds one JSON Lines record (a document of up to 256 MiB); a
-// variable for tests.
-var maxLine = 256 << 20
+// defaultMaxBytes bounds one record (-max-bytes): a news article is a few
+// kilobytes, a long report a few hundred; a record of more is a mistake
+// (a whole file on one line) whose processing would take memory many times
+// its size.
+const defaultMaxBytes = 32 << 20
+
+// errTooLarge reports a record over the limit.
+var errTooLarge = errors.New("too large")
 
 // batchBytes is about the input held by one batch: large enough that
 // handing a batch to a worker costs nothing next to its work (about 20
@@ -82,9 +98,9 @@ func (b *batch) release() {
 // its own). Each batch owns the memory of its items. "-" is JSON Lines on
 // stdin; a directory is its .txt files, in lexical order; a .txt file is
 // one document; any other file is JSON Lines.
-func batches(names []string, stdin io.Reader) iter.Seq[*batch] {
+func batches(names []string, stdin io.Reader, cfg readConfig) iter.Seq[*batch] {
 	return func(yield func(*batch) bool) {
-		b := batcher{yield: yield}
+		b := batcher{yield: yield, cfg: cfg}
 		for _, name := range names {
 			if !b.input(name, stdin) {
 				return
@@ -94,10 +110,28 @@ func batches(names []string, stdin io.Reader) iter.Seq[*batch] {
 	}
 }
 
+// readConfig is how inputs are read.
+type readConfig struct {
+	fields fields
+	// read counts the input bytes read (compressed bytes for a compressed
+	// input), for progress.
+	read *atomic.Int64
+	// spill, if not nil, receives a copy of standard input, for a second
+	// pass over it.
+	spill io.Writer
+	// stdinFile, if set, is read for "-" (still named <stdin>): the spill
+	// of a first pass.
+	stdinFile string
+	// maxBytes bounds a record or a text file (0: defaultMaxBytes).
+	maxBytes int
+}
+
 // batcher groups items into batches; its methods report false once the
 // consumer has stopped or the run must end.
 type batcher struct {
 	yield   func(*batch) bool
+	cfg     readConfig
+	seq     int
 	cur     batch
 	arena   *[]byte // the arena being filled, also in cur.arenas
 	size    int
@@ -105,8 +139,15 @@ type batcher struct {
 }
 
 func (b *batcher) add(it item) bool {
+	if it.fatal == nil {
+		it.seq = b.seq
+		b.seq++
+	}
+	if it.size == 0 {
+		it.size = len(it.raw)
+	}
 	b.cur.items = append(b.cur.items, it)
-	b.size += len(it.raw) + 64
+	b.size += it.size + 64
 	if b.size >= batchBytes || it.fatal != nil {
 		return b.flush()
 	}
@@ -129,8 +170,20 @@ func (b *batcher) flush() bool {
 }
 
 func (b *batcher) input(name string, stdin io.Reader) bool {
+	if name == "-" && b.cfg.stdinFile != "" {
+		f, err := os.Open(b.cfg.stdinFile)
+		if err != nil {
+			return b.add(item{name: "<stdin>", fatal: err})
+		}
+		defer f.Close()
+		return b.compressed("<stdin>", counting{f, b.cfg.read})
+	}
 	if name == "-" {
-		return b.jsonl("<stdin>", stdin)
+		var r io.Reader = counting{stdin, b.cfg.read}
+		if b.cfg.spill != nil {
+			r = io.TeeReader(r, b.cfg.spill)
+		}
+		return b.compressed("<stdin>", r)
 	}
 	info, err := os.Stat(name)
 	if err != nil {
@@ -172,13 +225,69 @@ func (b *batcher) input(name string, stdin io.Reader) bool {
 		return b.add(item{name: name, err: err})
 	}
 	defer f.Close()
-	return b.jsonl(name, f)
+	if sniffFile(name) == formatParquet {
+		return b.parquet(name, f)
+	}
+	return b.compressed(name, counting{f, b.cfg.read})
+}
+
+// compressed reads JSON Lines, gzip- or zstd-compressed or not.
+func (b *batcher) compressed(name string, r io.Reader) bool {
+	jr, done, _, err := decompress(r)
+	if err != nil {
+		return b.add(item{name: name, fatal: fmt.Errorf("%s: %w", name, err)})
+	}
+	defer done()
+	return b.jsonl(name, jr)
+}
+
+// parquet reads the rows of a Parquet file.
+func (b *batcher) parquet(name string, f *os.File) bool {
+	pf, in, err := openParquet(name, f, b.cfg.fields)
+	if err != nil {
+		return b.add(item{name: name, fatal: fmt.Errorf("%s: %w", name, err)})
+	}
+	r := parquet.NewReader(pf)
+	defer r.Close()
+	total := pf.NumRows()
+	per := int(pf.Size() / max(total, 1)) // bytes per row, for progress
+	rows := make([]parquet.Row, 64)
+	line := 0
+	for {
+		n, err := r.ReadRows(rows)
+		for _, row := range rows[:n] {
+			line++
+			if b.cfg.read != nil {
+				b.cfg.read.Add(int64(per))
+			}
+			if !b.add(item{name: name, line: line, row: row.Clone(), pq: in, size: per}) {
+				return false
+			}
+		}
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return b.add(item{name: name, fatal: fmt.Errorf("%s: row %d: %w", name, line+1, err)})
+		}
+	}
 }
 
 func (b *batcher) textFile(path string) bool {
+	limit := b.cfg.maxBytes
+	if limit <= 0 {
+		limit = defaultMaxBytes
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Size() > int64(limit) {
+		return b.add(item{name: path, size: int(fi.Size()),
+			err: fmt.Errorf("%w: a file of %d bytes (the limit is %d: -max-bytes)", errTooLarge, fi.Size(), limit)})
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return b.add(item{name: path, err: err})
+	}
+	if b.cfg.read != nil {
+		b.cfg.read.Add(int64(len(data)))
 	}
 	return b.add(item{name: path, raw: data, text: true})
 }
@@ -188,23 +297,32 @@ func (b *batcher) textFile(path string) bool {
 func (b *batcher) jsonl(name string, r io.Reader) bool {
 	br := bufio.NewReaderSize(r, 1<<20)
 	line := 0
+	limit := b.cfg.maxBytes
+	if limit <= 0 {
+		limit = defaultMaxBytes
+	}
 	for {
 		s, err := br.ReadSlice('\n')
 		var long []byte
+		n := len(s) // the line's length, read in pieces past the buffer
 		for err == bufio.ErrBufferFull {
-			long = append(long, s...)
-			if len(long) > maxLine {
-				return b.add(item{name: name, line: line + 1,
-					fatal: fmt.Errorf("%s:%d: line longer than %d bytes", name, line+1, maxLine)})
+			if n <= limit {
+				long = append(long, s...)
 			}
 			s, err = br.ReadSlice('\n')
+			n += len(s)
+		}
+		if n > limit {
+			// Skipped without holding it: memory stays bounded.
+			line++
+			if !b.add(item{name: name, line: line, size: n,
+				err: fmt.Errorf("%w: a record of %d bytes (the limit is %d: -max-bytes)", errTooLarge, n, limit)}) {
+				return false
+			}
+			s, long = nil, nil
 		}
 		if long != nil {
 			s = append(long, s...)
-		}
-		if len(s) > maxLine {
-			return b.add(item{name: name, line: line + 1,
-				fatal: fmt.Errorf("%s:%d: line longer than %d bytes", name, line+1, maxLine)})
 		}
 		if len(s) > 0 {
 			line++
@@ -225,7 +343,7 @@ func (b *batcher) jsonl(name string, r io.Reader) bool {
 					*a = append(*a, t...)
 					rec = (*a)[n:len(*a):len(*a)]
 				}
-				if !b.add(item{name: name, line: line, raw: rec}) {
+				if !b.add(item{name: name, line: line, raw: rec, size: len(s)}) {
 					return false
 				}
 			}

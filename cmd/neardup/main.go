@@ -28,8 +28,10 @@ func main() {
 const usage = `usage: neardup <command> [flags] [arguments]
 
 commands:
-  scan     find near-duplicate pairs (and with -passages, shared passages) in documents
-  repeats  print the passages repeated inside one text file
+  scan         find near-duplicate pairs (and with -passages, shared passages) in documents
+  dedup        write the documents that duplicate nothing kept before them
+  index stats  print what a persistent index (-dir) holds
+  repeats      print the passages repeated inside one text file
 
 Run "neardup <command> -h" for the flags of a command.
 `
@@ -45,6 +47,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "scan":
 		return runScan(args[1:], stdin, stdout, stderr)
+	case "dedup":
+		return runDedup(args[1:], stdin, stdout, stderr)
+	case "index":
+		return runIndex(args[1:], stdout, stderr)
 	case "repeats":
 		return runRepeats(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

@@ -28,6 +28,7 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	passages := fs.Bool("passages", false, "also write passage lines: passages shared between documents or repeated inside one")
 	minWords := fs.Int("min-words", 0, "with -passages: shortest passage reported, in words (0: 10)")
 	boilerplate := fs.Int("boilerplate", 0, "with -passages: flag passages found in at least this many earlier documents as boilerplate (0: 10)")
+	maxBytes := fs.Int("max-bytes", defaultMaxBytes, "skip (and report) records and text files larger than this many bytes")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines reading and signing documents (the output does not depend on it)")
 	progress := fs.Bool("progress", isTerminal(stderr), "print progress on standard error (default: when it is a terminal)")
 	fs.Usage = func() {
@@ -95,7 +96,7 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "\r%d documents, %.0f/s", n, float64(n)/time.Since(start).Seconds())
 		}
 	}
-	err = signInputs(det, *workers, fs.Args(), stdin, func(it *item, id string, s *neardup.Signed, err error) bool {
+	err = signInputs(det, *workers, fs.Args(), stdin, readConfig{maxBytes: *maxBytes}, func(it *item, id string, s *neardup.Signed, err error) bool {
 		if err != nil {
 			bad(inputError{Where: it.where(), Err: err})
 		} else {
@@ -147,14 +148,14 @@ type signed struct {
 // input order with its ID and Signed, or with the problem that makes it
 // skipped. It stops when fn returns false and returns the failure that
 // ended the input early, if any.
-func signInputs(det *neardup.Detector, workers int, names []string, stdin io.Reader,
+func signInputs(det *neardup.Detector, workers int, names []string, stdin io.Reader, cfg readConfig,
 	fn func(it *item, id string, s *neardup.Signed, err error) bool) error {
 	decoders := make([]*recordDecoder, workers)
 	for i := range decoders {
 		decoders[i] = newRecordDecoder(fields{})
 	}
 	var fatal error
-	ordered.Run(workers, 2*workers+2, batches(names, stdin), func(w int, b *batch) []signed {
+	ordered.Run(workers, 2*workers+2, batches(names, stdin, cfg), func(w int, b *batch) []signed {
 		items := b.items
 		out := make([]signed, len(items))
 		for i := range items {

@@ -204,19 +204,16 @@ func seedTexts(t *testing.T) ([]string, []string) {
 	return files, texts
 }
 
-// TestScanFatalKeepsOutput checks that a line over the limit ends the run
-// with the documents before it written.
+// TestScanLongLine checks that a record over -max-bytes is skipped with
+// its line named, and the documents around it are processed.
 func TestScanLongLine(t *testing.T) {
-	old := maxLine
-	defer func() { maxLine = old }()
-	maxLine = 1 << 16
 	input := corpusJSONL(t, 30)
-	long := `{"id":"long","text":"` + strings.Repeat("mot ", 1<<15) + `"}` + "\n"
-	code, out, errs := runCmd(t, input+long+input, "scan", "-threshold", "0.5", "-")
-	if code != 2 || !strings.Contains(errs, "<stdin>:31: line longer than 65536 bytes") {
+	long := `{"id":"long","text":"` + strings.Repeat("mot ", 1<<18) + `"}` + "\n" // 1 MiB, past the reader's buffer
+	code, out, errs := runCmd(t, input+long+strings.ReplaceAll(input, `"id":"d`, `"id":"e`), "scan", "-max-bytes", "65536", "-threshold", "0.5", "-")
+	if code != 1 || !strings.Contains(errs, "<stdin>:31: too large: a record of 1048600 bytes (the limit is 65536: -max-bytes) (skipped)") {
 		t.Fatalf("exit %d, stderr:\n%s", code, errs)
 	}
-	if strings.Count(out, `"type":"pair"`) == 0 {
-		t.Fatalf("no output before the long line:\n%s", out)
+	if !strings.Contains(out, `"b":"e`) {
+		t.Fatalf("nothing after the long line:\n%s", out)
 	}
 }

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/neardup/neardup"
+	"github.com/neardup/neardup/passage"
+)
+
+// A persistent index (-dir DIR) is a neardup.Open directory plus two files
+// of the command's own: cli.json, the flags that made it, so that later
+// runs need not repeat them (and are told clearly when they contradict
+// them), and cli.lock, locked while a command uses the directory, so that
+// two processes never open one index.
+
+const (
+	cliFile  = "cli.json"
+	lockFile = "cli.lock"
+)
+
+// indexFlags are the flags that shape a detector, shared by scan, dedup
+// and index stats.
+type indexFlags struct {
+	Threshold   float64 `json:"threshold"`
+	Exact       bool    `json:"exact"`
+	K           int     `json:"k"`
+	Shingle     int     `json:"shingle"`
+	Containment float64 `json:"containment"`
+	Passages    bool    `json:"passages"`
+	MinWords    int     `json:"min_words"`
+	Boilerplate int     `json:"boilerplate"`
+	Window      string  `json:"window,omitempty"` // a time.Duration, "" for none
+}
+
+// register defines the flags on fs, with the command's defaults in f.
+func (f *indexFlags) register(fs *flag.FlagSet) {
+	fs.Float64Var(&f.Threshold, "threshold", f.Threshold, "Jaccard similarity of word shingles at which two documents are near-duplicates")
+	fs.BoolVar(&f.Exact, "exact", f.Exact, "verify candidates with exact Jaccard similarity (keeps shingle sets in memory); false uses MinHash estimates")
+	fs.IntVar(&f.K, "k", f.K, "number of MinHash values (0: 128)")
+	fs.IntVar(&f.Shingle, "shingle", f.Shingle, "words per shingle (0: 5)")
+	fs.Float64Var(&f.Containment, "containment", f.Containment, "share of one document's shingles inside another at which it counts as contained (0: off)")
+	fs.IntVar(&f.MinWords, "min-words", f.MinWords, "with passages: shortest passage, in words (0: 10)")
+	fs.IntVar(&f.Boilerplate, "boilerplate", f.Boilerplate, "with passages: passages in at least this many earlier documents are boilerplate (0: 10)")
+	fs.Func("window", "evict documents older than this before the newest (e.g. 72h; 0: keep all)", func(s string) error {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			return fmt.Errorf("not a duration: %q", s)
+		}
+		f.Window = ""
+		if d > 0 {
+			f.Window = d.String()
+		}
+		return nil
+	})
+}
+
+func (f indexFlags) window() time.Duration {
+	d, _ := time.ParseDuration(f.Window)
+	return d
+}
+
+func (f indexFlags) options() neardup.Options {
+	return neardup.Options{
+		Threshold:     f.Threshold,
+		K:             f.K,
+		ShingleSize:   f.Shingle,
+		Containment:   f.Containment,
+		KeepShingles:  f.Exact,
+		Passages:      f.Passages,
+		Passage:       passage.Params{MinWords: f.MinWords},
+		BoilerplateDF: f.Boilerplate,
+		Window:        f.window(),
+		Durability:    neardup.SyncBatch,
+	}
+}
+
+// savedFlags names the flags of indexFlags, by flag name.
+var savedFlags = map[string]func(dst, src *indexFlags){
+	"threshold":   func(d, s *indexFlags) { d.Threshold = s.Threshold },
+	"exact":       func(d, s *indexFlags) { d.Exact = s.Exact },
+	"k":           func(d, s *indexFlags) { d.K = s.K },
+	"shingle":     func(d, s *indexFlags) { d.Shingle = s.Shingle },
+	"containment": func(d, s *indexFlags) { d.Containment = s.Containment },
+	"passages":    func(d, s *indexFlags) { d.Passages = s.Passages },
+	"min-words":   func(d, s *indexFlags) { d.MinWords = s.MinWords },
+	"boilerplate": func(d, s *indexFlags) { d.Boilerplate = s.Boilerplate },
+	"window":      func(d, s *indexFlags) { d.Window = s.Window },
+}
+
+// indexDir is an open persistent index.
+type indexDir struct {
+	dir  string
+	lock *os.File
+	det  *neardup.Detector
+}
+
+// openIndexDir locks dir, fills the flags not given on the command line
+// (set) from the ones saved there, opens the detector and saves the flags.
+// Passages the caller needs are forced on by needPassages.
+func openIndexDir(dir string, f *indexFlags, set map[string]bool) (*indexDir, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	lock, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		lock.Close()
+		return nil, fmt.Errorf("%s is in use by another neardup process", dir)
+	}
+	ix := &indexDir{dir: dir, lock: lock}
+	saved, found, err := readSaved(dir)
+	if err != nil {
+		ix.close()
+		return nil, err
+	}
+	if found {
+		for name, copyFlag := range savedFlags {
+			if !set[name] {
+				copyFlag(f, &saved)
+			}
+		}
+	}
+	ix.det, err = neardup.Open(dir, f.options())
+	if errors.Is(err, neardup.ErrParams) {
+		ix.close()
+		return nil, fmt.Errorf("%w\n%s holds an index made with other parameters; its flags are in %s: %s\n(use them, or a new directory)",
+			err, dir, filepath.Join(dir, cliFile), savedJSON(saved))
+	}
+	if err != nil {
+		ix.close()
+		return nil, err
+	}
+	if err := writeSaved(dir, *f); err != nil {
+		ix.close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+func savedJSON(f indexFlags) string {
+	b, _ := json.Marshal(f)
+	return string(b)
+}
+
+func readSaved(dir string) (indexFlags, bool, error) {
+	var f indexFlags
+	b, err := os.ReadFile(filepath.Join(dir, cliFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return f, false, nil
+	}
+	if err != nil {
+		return f, false, err
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return f, false, fmt.Errorf("%s: %w", filepath.Join(dir, cliFile), err)
+	}
+	return f, true, nil
+}
+
+// writeSaved replaces cli.json atomically.
+func writeSaved(dir string, f indexFlags) error {
+	b, _ := json.MarshalIndent(f, "", "  ")
+	tmp := filepath.Join(dir, cliFile+".tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, cliFile))
+}
+
+// close syncs and closes the index and releases the lock.
+func (ix *indexDir) close() error {
+	var err error
+	if ix.det != nil {
+		err = ix.det.Close()
+	}
+	ix.lock.Close() // releases the lock
+	return err
+}
+
+// runIndex is "neardup index stats -dir DIR".
+func runIndex(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "stats" {
+		fmt.Fprintln(stderr, "usage: neardup index stats -dir DIR [-json]")
+		return 2
+	}
+	fs := flag.NewFlagSet("index stats", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("dir", "", "the index directory (of dedup -dir or scan -dir)")
+	asJSON := fs.Bool("json", false, "print the statistics as one JSON object")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *dir == "" {
+		fmt.Fprintln(stderr, "neardup index stats: -dir is required")
+		return 2
+	}
+	if _, err := os.Stat(filepath.Join(*dir, cliFile)); err != nil {
+		fmt.Fprintf(stderr, "neardup index stats: %s is not an index made by neardup dedup or scan: %v\n", *dir, err)
+		return 2
+	}
+	f := indexFlags{}
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	// No window while reading: opening with one would evict, a change.
+	saved, _, err := readSaved(*dir)
+	if err != nil {
+		fmt.Fprintln(stderr, "neardup index stats:", err)
+		return 2
+	}
+	window := saved.Window
+	set := map[string]bool{"window": true}
+	ix, err := openIndexDir(*dir, &f, set)
+	if err != nil {
+		fmt.Fprintln(stderr, "neardup index stats:", err)
+		return 2
+	}
+	// openIndexDir saved the flags without the window: put it back.
+	f.Window = window
+	werr := writeSaved(*dir, f)
+	var after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	rec := ix.det.Recovery()
+	st := struct {
+		Dir           string      `json:"dir"`
+		Documents     int         `json:"documents"`
+		Clusters      int         `json:"clusters"`
+		Window        string      `json:"window,omitempty"`
+		FormatVersion int         `json:"format_version"`
+		MemoryBytes   uint64      `json:"memory_bytes"`
+		FileBytes     int64       `json:"file_bytes"`
+		SnapshotDocs  int         `json:"snapshot_documents"`
+		LogRecords    int         `json:"log_records"`
+		TornBytes     int64       `json:"torn_bytes"`
+		Flags         indexFlags  `json:"flags"`
+		Options       interface{} `json:"-"`
+	}{Dir: *dir, Documents: ix.det.Len(), Clusters: len(ix.det.Clusters()), Window: window,
+		FormatVersion: neardup.FormatVersion, MemoryBytes: after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc),
+		SnapshotDocs: rec.SnapshotDocs, LogRecords: rec.LogRecords, TornBytes: rec.TornBytes, Flags: f}
+	for _, name := range []string{neardup.SnapshotFile, neardup.LogFile} {
+		if fi, err := os.Stat(filepath.Join(*dir, name)); err == nil {
+			st.FileBytes += fi.Size()
+		}
+	}
+	if err := ix.close(); err == nil {
+		err = werr
+	} else if werr != nil {
+		err = werr
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "neardup index stats:", err)
+		return 2
+	}
+	if *asJSON {
+		b, _ := json.Marshal(st)
+		fmt.Fprintf(stdout, "%s\n", b)
+		return 0
+	}
+	w := st.Window
+	if w == "" {
+		w = "none"
+	}
+	fmt.Fprintf(stdout, "index       %s\ndocuments   %d\nclusters    %d\nwindow      %s\nformat      version %d\nmemory      %.1f MB in memory, %.1f MB on disk\nlast open   %d documents from the snapshot, %d log records replayed, %d torn bytes dropped\nflags       %s\n",
+		st.Dir, st.Documents, st.Clusters, w, st.FormatVersion, float64(st.MemoryBytes)/1e6, float64(st.FileBytes)/1e6,
+		st.SnapshotDocs, st.LogRecords, st.TornBytes, savedJSON(f))
+	return 0
+}
