@@ -32,6 +32,9 @@ directory of .txt files, or - for JSON Lines on standard input.
 flags:
 `
 
+// errInterrupted ends a run stopped by SIGINT or SIGTERM.
+var errInterrupted = errors.New("interrupted: the documents decided so far are written (and, with -dir, indexed); run again to finish")
+
 // dedupConfig is the parsed command line of dedup.
 type dedupConfig struct {
 	ix          indexFlags
@@ -272,7 +275,7 @@ func dedup(ctx context.Context, c *dedupConfig, stdin io.Reader, stdout, stderr 
 		}
 		defer cleanup()
 		if ctx.Err() != nil {
-			return r.finish(start, 130, stdout, ctx.Err())
+			return r.finish(start, 130, stdout, errInterrupted)
 		}
 	}
 	if r.sink, err = newSink(c.out, stdout, c.outFormat()); err != nil {
@@ -293,7 +296,7 @@ func dedup(ctx context.Context, c *dedupConfig, stdin io.Reader, stdout, stderr 
 		code = 2
 	}
 	if ctx.Err() != nil && fatal == nil {
-		code, fatal = 130, ctx.Err()
+		code, fatal = 130, errInterrupted
 	}
 	return r.finish(start, code, stdout, fatal)
 }
@@ -304,25 +307,29 @@ func dedup(ctx context.Context, c *dedupConfig, stdin io.Reader, stdout, stderr 
 // the pass early, if any, is in *fatal.
 func (r *dedupRun) passWith(ctx context.Context, names []string, stdin io.Reader, cfg readConfig,
 	dets []*neardup.Detector, commit func(*dedupDoc) error, fatal *error) error {
+	type prepared struct {
+		b    *batch
+		docs []dedupDoc
+	}
 	ordered.Run(r.c.workers, 2*r.c.workers+2, batches(names, stdin, cfg),
-		func(w int, b *batch) []dedupDoc {
+		func(w int, b *batch) prepared {
 			out := make([]dedupDoc, len(b.items))
 			for i := range b.items {
 				r.prepare(w, &b.items[i], &out[i], dets)
 			}
-			return out
+			return prepared{b, out}
 		},
-		func(docs []dedupDoc) bool {
-			for i := range docs {
-				if docs[i].it.fatal != nil {
-					*fatal = docs[i].it.fatal
+		func(p prepared) bool {
+			defer p.b.release() // the records are written: their arenas can be reused
+			for i := range p.docs {
+				if p.docs[i].it.fatal != nil {
+					*fatal = p.docs[i].it.fatal
 					return false
 				}
-				if err := commit(&docs[i]); err != nil {
+				if err := commit(&p.docs[i]); err != nil {
 					*fatal = err
 					return false
 				}
-				docs[i].it.raw, docs[i].it.row = nil, nil
 			}
 			return ctx.Err() == nil
 		})
@@ -553,8 +560,9 @@ func (r *dedupRun) write(d *dedupDoc, extra []span) error {
 			err = r.sink.writeLine(append(r.line, '\n'))
 		}
 	default:
-		r.line = append(append(r.line[:0], it.raw...), '\n')
-		err = r.sink.writeLine(r.line)
+		if err = r.sink.writeLine(it.raw); err == nil {
+			err = r.sink.writeLine(newline)
+		}
 	}
 	r.sum.BytesOut += r.sink.bytes - before
 	if err != nil {
@@ -562,6 +570,8 @@ func (r *dedupRun) write(d *dedupDoc, extra []span) error {
 	}
 	return nil
 }
+
+var newline = []byte{'\n'}
 
 // rewriteText replaces the text field of a record that encoding/json
 // decoded (its keys needed it): the object's members are kept in order,

@@ -533,3 +533,84 @@ func TestDedupKill(t *testing.T) {
 		t.Fatalf("index stats %s, want %d documents", stats, n)
 	}
 }
+
+// cli returns the command running this test binary as neardup.
+func cli(args ...string) *exec.Cmd {
+	c := exec.Command(os.Args[0], args...)
+	c.Env = append(os.Environ(), "NEARDUP_CLI=1")
+	return c
+}
+
+// TestDedupFullDisk: when the index's disk is full (here, a file size
+// limit), dedup stops with an error naming the record, the index keeps
+// exactly the documents written out, and a later run completes the job.
+func TestDedupFullDisk(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	input := corpusJSONL(t, 1500)
+	tmp := t.TempDir()
+	path := writeFile(t, filepath.Join(tmp, "in.jsonl"), input)
+	_, want, _ := runCmd(t, "", "dedup", "-threshold", "0.6", path)
+	dir := filepath.Join(tmp, "index")
+	out := filepath.Join(tmp, "out.jsonl")
+	// ulimit -f counts 1024-byte blocks in bash, 512 in dash: either way
+	// the log fills up long before the end.
+	c := exec.Command("sh", "-c", `ulimit -f 1000 && exec "$0" "$@" > "$OUT"`, os.Args[0], "dedup", "-dir", dir, "-threshold", "0.6", path)
+	c.Env = append(os.Environ(), "NEARDUP_CLI=1", "OUT="+out)
+	var errb bytes.Buffer
+	c.Stderr = &errb
+	c.Run()
+	if c.ProcessState.ExitCode() != 2 || !strings.Contains(errb.String(), path+":") || !strings.Contains(errb.String(), "file too large") {
+		t.Fatalf("exit %d, stderr:\n%s", c.ProcessState.ExitCode(), errb.String())
+	}
+	partial, _ := os.ReadFile(out)
+	n := len(recordsOf(string(partial)))
+	if n == 0 || !strings.HasPrefix(want, string(partial)) {
+		t.Fatalf("%d documents written before the failure; not a prefix of the full run", n)
+	}
+	_, stats, _ := runCmd(t, "", "index", "stats", "-dir", dir, "-json")
+	if !strings.Contains(stats, fmt.Sprintf(`"documents":%d,`, n)) {
+		t.Fatalf("index after the failure: %s, want %d documents", stats, n)
+	}
+	code, again, errs := runCmd(t, "", "dedup", "-dir", dir, path)
+	if code != 1 || again != want {
+		t.Fatalf("run after the failure: exit %d, same output %v\n%s", code, again == want, errs)
+	}
+}
+
+// TestDedupSIGTERM: a terminated run stops cleanly: exit status 130, the
+// index closed and consistent, the -o file not put in place.
+func TestDedupSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	input := corpusJSONL(t, 3000)
+	tmp := t.TempDir()
+	path := writeFile(t, filepath.Join(tmp, "in.jsonl"), input)
+	var in strings.Builder
+	for range 10 {
+		in.WriteString(input)
+	}
+	big := writeFile(t, filepath.Join(tmp, "big.jsonl"), in.String()) // long enough to be caught running
+	dir := filepath.Join(tmp, "index")
+	out := filepath.Join(tmp, "out.jsonl")
+	c := cli("dedup", "-dir", dir, "-threshold", "0.6", "-o", out, path, big)
+	var errb bytes.Buffer
+	c.Stderr = &errb
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	c.Process.Signal(syscall.SIGTERM)
+	c.Wait()
+	if c.ProcessState.ExitCode() != 130 || !strings.Contains(errb.String(), "neardup dedup: interrupted: ") {
+		t.Fatalf("exit %d, stderr:\n%s", c.ProcessState.ExitCode(), errb.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatal("an interrupted run put its output in place")
+	}
+	if code, _, errs := runCmd(t, "", "index", "stats", "-dir", dir); code != 0 {
+		t.Fatalf("index after SIGTERM: %s", errs)
+	}
+}

@@ -237,18 +237,17 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 	runtime.ReadMemStats(&after)
 	rec := ix.det.Recovery()
 	st := struct {
-		Dir           string      `json:"dir"`
-		Documents     int         `json:"documents"`
-		Clusters      int         `json:"clusters"`
-		Window        string      `json:"window,omitempty"`
-		FormatVersion int         `json:"format_version"`
-		MemoryBytes   uint64      `json:"memory_bytes"`
-		FileBytes     int64       `json:"file_bytes"`
-		SnapshotDocs  int         `json:"snapshot_documents"`
-		LogRecords    int         `json:"log_records"`
-		TornBytes     int64       `json:"torn_bytes"`
-		Flags         indexFlags  `json:"flags"`
-		Options       interface{} `json:"-"`
+		Dir           string     `json:"dir"`
+		Documents     int        `json:"documents"`
+		Clusters      int        `json:"clusters"`
+		Window        string     `json:"window,omitempty"`
+		FormatVersion int        `json:"format_version"`
+		MemoryBytes   uint64     `json:"memory_bytes"`
+		FileBytes     int64      `json:"file_bytes"`
+		SnapshotDocs  int        `json:"snapshot_documents"`
+		LogRecords    int        `json:"log_records"`
+		TornBytes     int64      `json:"torn_bytes"`
+		Flags         indexFlags `json:"flags"`
 	}{Dir: *dir, Documents: ix.det.Len(), Clusters: len(ix.det.Clusters()), Window: window,
 		FormatVersion: neardup.FormatVersion, MemoryBytes: after.HeapAlloc - min(after.HeapAlloc, before.HeapAlloc),
 		SnapshotDocs: rec.SnapshotDocs, LogRecords: rec.LogRecords, TornBytes: rec.TornBytes, Flags: f}

@@ -89,7 +89,7 @@ func (b *batch) release() {
 	}
 	b.arenas = nil
 	for i := range b.items {
-		b.items[i].raw = nil
+		b.items[i].raw, b.items[i].row = nil, nil
 	}
 }
 

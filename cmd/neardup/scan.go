@@ -13,21 +13,16 @@ import (
 
 	"github.com/neardup/neardup"
 	"github.com/neardup/neardup/internal/ordered"
-	"github.com/neardup/neardup/passage"
 )
 
-func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	threshold := fs.Float64("threshold", neardup.DefaultThreshold, "report pairs whose Jaccard similarity of word shingles is at least this")
-	exact := fs.Bool("exact", true, "verify candidates with exact Jaccard similarity (keeps shingle sets in memory); false uses MinHash estimates")
-	k := fs.Int("k", 0, "number of MinHash values (0: 128)")
-	size := fs.Int("shingle", 0, "words per shingle (0: 5)")
-	containment := fs.Float64("containment", 0, "also report pairs where one document's shingles are at least this share inside the other")
+	ixf := indexFlags{Threshold: neardup.DefaultThreshold, Exact: true}
+	ixf.register(fs)
+	fs.BoolVar(&ixf.Passages, "passages", false, "also write passage lines: passages shared between documents or repeated inside one")
 	clusters := fs.Bool("clusters", true, "write cluster lines after the pairs")
-	passages := fs.Bool("passages", false, "also write passage lines: passages shared between documents or repeated inside one")
-	minWords := fs.Int("min-words", 0, "with -passages: shortest passage reported, in words (0: 10)")
-	boilerplate := fs.Int("boilerplate", 0, "with -passages: flag passages found in at least this many earlier documents as boilerplate (0: 10)")
+	dir := fs.String("dir", "", "keep the index in this directory: later runs find pairs with every document of earlier ones")
 	maxBytes := fs.Int("max-bytes", defaultMaxBytes, "skip (and report) records and text files larger than this many bytes")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines reading and signing documents (the output does not depend on it)")
 	progress := fs.Bool("progress", isTerminal(stderr), "print progress on standard error (default: when it is a terminal)")
@@ -47,17 +42,24 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	det, err := neardup.New(neardup.Options{
-		Threshold:     *threshold,
-		K:             *k,
-		ShingleSize:   *size,
-		Containment:   *containment,
-		KeepShingles:  *exact,
-		Passages:      *passages,
-		Passage:       passage.Params{MinWords: *minWords},
-		BoilerplateDF: *boilerplate,
-	})
-	if err != nil {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var det *neardup.Detector
+	var err error
+	if *dir != "" {
+		ix, err := openIndexDir(*dir, &ixf, set)
+		if err != nil {
+			fmt.Fprintln(stderr, "neardup scan:", err)
+			return 2
+		}
+		defer func() {
+			if err := ix.close(); err != nil {
+				fmt.Fprintln(stderr, "neardup scan:", err)
+				code = 2
+			}
+		}()
+		det = ix.det
+	} else if det, err = neardup.New(ixf.options()); err != nil {
 		fmt.Fprintln(stderr, "neardup scan:", err)
 		return 2
 	}
@@ -74,7 +76,16 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	n, start, last := 0, time.Now(), time.Now()
 	var werr error // the first write error
+	known := 0 // documents of earlier runs (-dir), not added again
+	seen := map[string]struct{}{}
 	emit := func(it *item, id string, s *neardup.Signed) {
+		if *dir != "" {
+			if _, dup := seen[id]; !dup && det.Contains(id) {
+				known++
+				return
+			}
+			seen[id] = struct{}{}
+		}
 		res, err := det.AddSigned(id, s, time.Now())
 		if err != nil {
 			bad(inputError{Where: it.where(), Err: err})
@@ -127,6 +138,9 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := out.Flush(); err != nil {
 		fmt.Fprintln(stderr, "neardup scan:", err)
 		return 2
+	}
+	if known > 0 {
+		fmt.Fprintf(stderr, "neardup scan: %d documents already in %s, not added again\n", known, *dir)
 	}
 	if skipped > 0 {
 		fmt.Fprintf(stderr, "neardup scan: %d input problem(s); see above\n", skipped)

@@ -217,3 +217,23 @@ func TestScanLongLine(t *testing.T) {
 		t.Fatalf("nothing after the long line:\n%s", out)
 	}
 }
+
+// TestScanDir: a second scan with -dir reports the pairs with the first
+// run's documents, and a rerun adds nothing.
+func TestScanDir(t *testing.T) {
+	_, texts := seedTexts(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	first := fmt.Sprintf(`{"id":"a","text":%s}`+"\n", jsonString(texts[0]))
+	second := fmt.Sprintf(`{"id":"b","text":%s}`+"\n", jsonString(texts[0]+" Mis à jour."))
+	if code, _, errs := runCmd(t, first, "scan", "-dir", dir, "-threshold", "0.7", "-"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	code, out, errs := runCmd(t, second, "scan", "-dir", dir, "-")
+	if code != 0 || !strings.Contains(out, `{"type":"pair","a":"a","b":"b"`) {
+		t.Fatalf("second run: exit %d\n%s\n%s", code, out, errs)
+	}
+	code, out, errs = runCmd(t, first+second, "scan", "-dir", dir, "-clusters=false", "-")
+	if code != 0 || out != "" || !strings.Contains(errs, "2 documents already in") {
+		t.Fatalf("rerun: exit %d\n%s\n%s", code, out, errs)
+	}
+}
