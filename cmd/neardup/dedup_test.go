@@ -614,3 +614,58 @@ func TestDedupSIGTERM(t *testing.T) {
 		t.Fatalf("index after SIGTERM: %s", errs)
 	}
 }
+
+// TestDedupBoilerplateAndContainment: a paragraph shared by many articles
+// is stripped once it is boilerplate; a teaser inside a kept article is
+// dropped only with -containment.
+func TestDedupBoilerplateAndContainment(t *testing.T) {
+	g := newsWords(t)
+	promo := "Abonnez-vous à notre lettre d’information quotidienne pour recevoir chaque matin l’essentiel de l’actualité internationale et nos analyses exclusives."
+	var b strings.Builder
+	for i := range 14 {
+		fmt.Fprintf(&b, `{"id":"n%d","text":%s}`+"\n", i, jsonString(g(i, 120)+"\n\n"+promo))
+	}
+	code, out, errs := runCmd(t, b.String(), "dedup", "-strip-boilerplate", "-boilerplate", "5", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	kept := recordsOf(out)
+	if len(kept) != 14 {
+		t.Fatalf("%d kept, want 14", len(kept))
+	}
+	for i, l := range kept {
+		var o struct{ Text string }
+		json.Unmarshal([]byte(l), &o)
+		if has := strings.Contains(o.Text, "Abonnez-vous"); has != (i < 5) { // boilerplate once in 5 earlier articles
+			t.Errorf("article %d: promo present %v", i, has)
+		}
+		if !utf8.ValidString(o.Text) || strings.HasSuffix(o.Text, "\n") {
+			t.Errorf("article %d: text ends %q", i, o.Text[max(0, len(o.Text)-20):])
+		}
+	}
+	// A teaser: the first 60 words of an article, after it.
+	full := g(100, 300)
+	teaser := strings.Join(strings.Fields(full)[:60], " ")
+	in := fmt.Sprintf(`{"id":"full","text":%s}`+"\n"+`{"id":"teaser","text":%s}`+"\n", jsonString(full), jsonString(teaser))
+	if _, out, _ := runCmd(t, in, "dedup", "-"); len(recordsOf(out)) != 2 {
+		t.Fatal("without -containment the teaser is dropped")
+	}
+	if _, out, _ := runCmd(t, in, "dedup", "-containment", "0.9", "-"); len(recordsOf(out)) != 1 {
+		t.Fatal("with -containment 0.9 the teaser is kept")
+	}
+}
+
+// newsWords returns a generator of distinct news-like texts of n words
+// from the seed articles' vocabulary.
+func newsWords(t *testing.T) func(seed, n int) string {
+	_, texts := seedTexts(t)
+	words := strings.Fields(strings.Join(texts, " "))
+	return func(seed, n int) string {
+		rng := rand.New(rand.NewPCG(uint64(seed), 9))
+		w := make([]string, n)
+		for i := range w {
+			w[i] = words[rng.IntN(len(words))]
+		}
+		return strings.Join(w, " ")
+	}
+}
