@@ -2,6 +2,7 @@ package neardup
 
 import (
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -331,7 +332,7 @@ func (d *Detector) add(id string, at int64, ws *workspace) (Result, error) {
 // owned is what the detector keeps of a signed document in slices of its
 // own, copied from the workspace before the lock is taken.
 type owned struct {
-	set    []uint64 // with KeepShingles
+	set    shingleSet // with KeepShingles
 	fpKeys []uint64 // with a fingerprint index but no passages
 	pass   *passDoc // with Passages
 }
@@ -340,7 +341,7 @@ type owned struct {
 func (d *Detector) own(ws *workspace) owned {
 	var o owned
 	if d.docs.sets.on() && ws.signer.sketch.MinHash.Size > 0 {
-		o.set = slices.Clone(ws.signer.set)
+		o.set = encodeSet(ws.signer.set)
 	}
 	if d.docs.fpKeys.on() {
 		o.fpKeys = slices.Clone(ws.fpKeys)
@@ -445,7 +446,7 @@ type docRecord struct {
 	sig8    []uint8
 	keys    []uint32
 	links   []link // matches at or above the threshold: a, aID, jaccard
-	set     []uint64
+	set     shingleSet
 	fpKeys  []uint64
 	pass    *passDoc
 	fpAdded bool // fpKeys already in the fingerprint index (by passagesLocked)
@@ -478,9 +479,13 @@ func (d *Detector) insertLocked(rec *docRecord, borrowed bool) (uint32, int) {
 	if d.fpOn && !rec.fpAdded {
 		d.addFingerprints(rec, num)
 	}
-	var set, fpKeys []uint64
+	var set shingleSet
+	var fpKeys []uint64
 	if t.sets.on() {
-		set = keep(rec.set)
+		set = rec.set
+		if borrowed {
+			set = slices.Clone(set)
+		}
 	}
 	if t.fpKeys.on() {
 		fpKeys = keep(rec.fpKeys)
@@ -536,8 +541,9 @@ func (d *Detector) matchLocked(ws *workspace, links *[]link) []Match {
 		var inter float64
 		if d.opt.KeepShingles {
 			n := 0
-			for _, h := range *d.docs.sets.ref(int(c - d.docs.base)) {
-				if ws.signer.contains(h) {
+			set := *d.docs.sets.ref(int(c - d.docs.base))
+			for i := 0; i+8 <= len(set); i += 8 {
+				if ws.signer.contains(binary.LittleEndian.Uint64(set[i:])) {
 					n++
 				}
 			}

@@ -23,7 +23,7 @@ type docTable struct {
 	entries  column[docEntry]
 	sig8     column[uint8]    // K low bytes of the MinHash values per document
 	bandKeys column[uint32]   // LSH band keys per document (for removal)
-	sets     column[[]uint64] // distinct shingles, with KeepShingles
+	sets     column[shingleSet] // distinct shingles, with KeepShingles
 	fpKeys   column[[]uint64] // fingerprint hashes, when the fingerprint index is kept without passage data
 	pass     column[*passDoc] // passage data, with Passages
 	k, bands int
@@ -65,7 +65,7 @@ func (t *docTable) keys(num uint32) []uint32 { return t.bandKeys.at(int(num - t.
 
 // push appends the data of one document; the optional values are ignored
 // when their column is off.
-func (t *docTable) push(e docEntry, sig8 []uint8, keys []uint32, set, fpKeys []uint64, pass *passDoc) {
+func (t *docTable) push(e docEntry, sig8 []uint8, keys []uint32, set shingleSet, fpKeys []uint64, pass *passDoc) {
 	t.entries.push(e)
 	t.sig8.push(sig8...)
 	t.bandKeys.push(keys...)

@@ -95,6 +95,11 @@ type Recovery struct {
 // change (internal/wal) and periodic snapshots of the whole state. Its
 // methods are called with d.mu held for writing, except sync.
 type diskStore struct {
+	// mapped releases the mapped snapshots that loaded shingle sets still
+	// refer to (see shingleSet). They are released when the next snapshot
+	// is written, after the sets are copied to memory of their own; never
+	// by Close, since a closed detector still answers queries.
+	mapped  []func() error
 	dir     string
 	params  []byte // of the log and version 1 snapshots
 	snapP   []byte // of version 2 snapshots: params + snapshotBodyV2
@@ -141,13 +146,18 @@ func Open(dir string, opt Options) (*Detector, error) {
 	st := &diskStore{dir: dir, params: params, snapP: append(slices.Clip(params), snapshotBodyV2...), maxSize: d.opt.SnapshotBytes}
 	var lastSeq uint64
 	snap := filepath.Join(dir, SnapshotFile)
-	var size int64 // bounds the body: read into one buffer of that size
-	if fi, err := os.Stat(snap); err == nil {
-		size = fi.Size()
+	// A version 2 body is mapped, and the shingle sets stay views of the
+	// mapping: opening copies none of them.
+	body, release, err := wal.MapSnapshot(snap, st.snapP)
+	if err == nil {
+		if err = d.loadSnapshotData(body, true, &lastSeq, &st.rec); err != nil {
+			release()
+		} else if d.opt.KeepShingles {
+			st.mapped = append(st.mapped, release)
+		} else {
+			release() // nothing refers to it
+		}
 	}
-	err = wal.ReadSnapshot(snap, st.snapP, func(r io.Reader) error {
-		return d.loadSnapshotV2(r, size, &lastSeq, &st.rec)
-	})
 	if errors.Is(err, wal.ErrParams) {
 		// Not version 2: version 1, or other parameters (ErrParams again).
 		err = wal.ReadSnapshot(snap, st.params, func(r io.Reader) error {
@@ -270,6 +280,22 @@ func (d *Detector) snapshotLocked() error {
 	if err := wal.WriteSnapshot(path, st.snapP, d.writeSnapshotV2); err != nil {
 		return fmt.Errorf("neardup: writing snapshot: %w", err)
 	}
+	if len(st.mapped) > 0 {
+		// The file the sets map has just been replaced: copy them, then
+		// unmap it (no reader holds a set: the write lock is held).
+		t := &d.docs
+		for i := range t.sets.n {
+			if s := t.sets.ref(i); *s != nil {
+				*s = slices.Clone(*s)
+			}
+		}
+		for _, release := range st.mapped {
+			if err := release(); err != nil {
+				return fmt.Errorf("neardup: unmapping the old snapshot: %w", err)
+			}
+		}
+		st.mapped = nil
+	}
 	// A crash here leaves the new snapshot beside the old log: its records
 	// are all at or below the snapshot's sequence number and are skipped.
 	if err := st.log.Rotate(); err != nil {
@@ -366,7 +392,7 @@ func (d *Detector) appendDoc(b []byte, rec *docRecord, withLinks bool) []byte {
 		}
 	}
 	if d.opt.KeepShingles {
-		b = appendU64s(b, rec.set)
+		b = appendSet(b, rec.set)
 	}
 	if d.fpOn {
 		if rec.pass != nil {
@@ -424,6 +450,9 @@ func appendU64s(b []byte, v []uint64) []byte {
 type decoder struct {
 	b   []byte
 	err error
+	// alias makes shingle sets views of b rather than copies: set when b
+	// outlives the documents (a mapped snapshot).
+	alias bool
 }
 
 func (r *decoder) fail(what string) {
@@ -535,8 +564,8 @@ func (d *Detector) decodeDoc(r *decoder, withLinks bool) (*docRecord, []string) 
 		}
 	}
 	if d.opt.KeepShingles {
-		rec.set = r.u64s("shingle set")
-		if r.err == nil && len(rec.set) != int(rec.size) {
+		rec.set = r.set("shingle set")
+		if r.err == nil && rec.set.len() != int(rec.size) {
 			r.fail("shingle set size")
 		}
 	}
@@ -918,6 +947,12 @@ func (d *Detector) loadSnapshotV2(rd io.Reader, size int64, lastSeq *uint64, rec
 	if err != nil {
 		return err
 	}
+	return d.loadSnapshotData(data, false, lastSeq, rec)
+}
+
+// loadSnapshotData is loadSnapshotV2 on the whole body; with alias, the
+// shingle sets are views of data, which must then outlive them.
+func (d *Detector) loadSnapshotData(data []byte, alias bool, lastSeq *uint64, rec *Recovery) error {
 	r := &decoder{b: data}
 	*lastSeq = r.uvarint("sequence number")
 	newest := r.varint("latest time")
@@ -950,7 +985,7 @@ func (d *Detector) loadSnapshotV2(rd io.Reader, size int64, lastSeq *uint64, rec
 		if r.err != nil {
 			return r.err
 		}
-		dr := &decoder{b: body}
+		dr := &decoder{b: body, alias: alias}
 		doc, _ := d.decodeDoc(dr, false)
 		if dr.err != nil {
 			return dr.err

@@ -456,7 +456,7 @@ func FuzzReplayRecord(f *testing.F) {
 	ws.signer.tokenizeString(texts[1])
 	d.sign(ws)
 	rec := docRecord{seq: 1, id: "x", size: int32(ws.signer.sketch.MinHash.Size), sig8: ws.sig8, keys: ws.keys,
-		set: ws.signer.set, fpKeys: ws.fpKeys, pass: d.keepPassages(ws)}
+		set: encodeSet(ws.signer.set), fpKeys: ws.fpKeys, pass: d.keepPassages(ws)}
 	f.Add(d.appendDoc([]byte{recAdd}, &rec, true))
 	f.Add([]byte{recRemove, 2, 1, 'x'})
 	f.Add([]byte{})
@@ -1260,5 +1260,89 @@ func TestFailedLogWriteChangesNothing(t *testing.T) {
 		if p.OtherID != "000" && p.OtherID != "" {
 			t.Fatalf("passage with %q", p.OtherID)
 		}
+	}
+}
+
+// TestOpenMapsShingleSets checks that a detector opened from a snapshot
+// keeps its shingle sets in the mapped file (its heap grows by far less
+// than their size), answers as the detector that wrote it, and copies the
+// sets when a new snapshot replaces the mapped one.
+func TestOpenMapsShingleSets(t *testing.T) {
+	dir := t.TempDir()
+	opt := Options{KeepShingles: true, Threshold: 0.5, Durability: SyncBatch}
+	d, err := Open(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newNewsLike(t, 21)
+	var texts []string
+	setBytes := 0
+	for i := range 3000 {
+		texts = append(texts, g.next(400))
+		res, err := d.AddString(fmt.Sprint("d", i), texts[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res
+	}
+	s, _ := NewSigner(opt)
+	for _, txt := range texts {
+		s.SignString(txt)
+		setBytes += 8 * len(s.Set())
+	}
+	probes := []string{texts[7], texts[2999] + " fin", g.next(400)}
+	want := make([]Result, len(probes))
+	for i, p := range probes {
+		want[i] = d.QueryString(p)
+	}
+	if err := d.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	d2, err := Open(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	grown := int(after.HeapAlloc) - int(before.HeapAlloc)
+	if !raceEnabled && grown > setBytes/2 {
+		t.Errorf("opening grew the heap by %d bytes for %d bytes of shingle sets: the sets were copied", grown, setBytes)
+	}
+	t.Logf("heap +%d bytes for %d bytes of sets", grown, setBytes)
+	check := func(d *Detector, when string) {
+		t.Helper()
+		for i, p := range probes {
+			if got := d.QueryString(p); !reflect.DeepEqual(got, want[i]) {
+				t.Fatalf("%s: probe %d: %+v, want %+v", when, i, got, want[i])
+			}
+		}
+	}
+	check(d2, "reopened")
+	// A new snapshot unmaps the old one: the sets must have been copied.
+	if _, err := d2.AddString("extra", g.next(400)); err != nil {
+		t.Fatal(err)
+	}
+	if err := d2.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	if len(d2.store.mapped) != 0 {
+		t.Fatal("the old snapshot is still mapped")
+	}
+	check(d2, "after a new snapshot")
+	d2.Close()
+	check(d2, "closed") // a closed detector still answers from its sets
+	d3, err := Open(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d3.Close()
+	check(d3, "reopened twice")
+	if d3.Len() != 3001 {
+		t.Fatalf("Len %d", d3.Len())
 	}
 }

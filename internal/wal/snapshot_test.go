@@ -254,3 +254,49 @@ func TestSnapshotCrashStates(t *testing.T) {
 		t.Fatalf("%q, %v", body, err)
 	}
 }
+
+// TestMapSnapshot checks that MapSnapshot returns the body ReadSnapshot
+// reads, and the same error for every cut and damaged byte.
+func TestMapSnapshot(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "snap")
+	for _, body := range [][]byte{nil, payload(1, 1), payload(5, 120), payload(7, 70_000)} {
+		if err := WriteSnapshot(path, testParams, writeBody(body)); err != nil {
+			t.Fatal(err)
+		}
+		got, release, err := MapSnapshot(path, testParams)
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("MapSnapshot: %d bytes, %v; want %d bytes", len(got), err, len(body))
+		}
+		if err := release(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := MapSnapshot(path, []byte("other params")); !errors.Is(err, ErrParams) {
+		t.Fatalf("other params: %v", err)
+	}
+	if _, _, err := MapSnapshot(filepath.Join(t.TempDir(), "none"), testParams); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+	full := refSnapshot(testParams, payload(5, 120))
+	check := func(data []byte, what string) {
+		if err := os.WriteFile(path, data, 0o666); err != nil {
+			t.Fatal(err)
+		}
+		_, want := readAll(path, testParams)
+		_, release, err := MapSnapshot(path, testParams)
+		if err == nil {
+			release()
+		}
+		if sentinelOf(err) != sentinelOf(want) || (err == nil) != (want == nil) {
+			t.Fatalf("%s: MapSnapshot %v, ReadSnapshot %v", what, err, want)
+		}
+	}
+	for n := range len(full) {
+		check(full[:n], "cut")
+	}
+	for i := range full {
+		data := bytes.Clone(full)
+		data[i] ^= 0x41
+		check(data, "damaged")
+	}
+}
