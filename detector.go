@@ -333,8 +333,8 @@ func (d *Detector) add(id string, at int64, ws *workspace) (Result, error) {
 // own, copied from the workspace before the lock is taken.
 type owned struct {
 	set    shingleSet // with KeepShingles
-	fpKeys []uint64 // with a fingerprint index but no passages
-	pass   *passDoc // with Passages
+	fpKeys []uint64   // with a fingerprint index but no passages
+	pass   *passDoc   // with Passages
 }
 
 // own copies what the index keeps of the signed document in ws.

@@ -21,11 +21,11 @@ type docEntry struct {
 type docTable struct {
 	base     uint32 // number of the first entry
 	entries  column[docEntry]
-	sig8     column[uint8]    // K low bytes of the MinHash values per document
-	bandKeys column[uint32]   // LSH band keys per document (for removal)
+	sig8     column[uint8]      // K low bytes of the MinHash values per document
+	bandKeys column[uint32]     // LSH band keys per document (for removal)
 	sets     column[shingleSet] // distinct shingles, with KeepShingles
-	fpKeys   column[[]uint64] // fingerprint hashes, when the fingerprint index is kept without passage data
-	pass     column[*passDoc] // passage data, with Passages
+	fpKeys   column[[]uint64]   // fingerprint hashes, when the fingerprint index is kept without passage data
+	pass     column[*passDoc]   // passage data, with Passages
 	k, bands int
 }
 

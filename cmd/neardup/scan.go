@@ -76,7 +76,7 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int
 	}
 	n, start, last := 0, time.Now(), time.Now()
 	var werr error // the first write error
-	known := 0 // documents of earlier runs (-dir), not added again
+	known := 0     // documents of earlier runs (-dir), not added again
 	seen := map[string]struct{}{}
 	emit := func(it *item, id string, s *neardup.Signed) {
 		if *dir != "" {
