@@ -148,11 +148,11 @@ func Open(dir string, opt Options) (*Detector, error) {
 	snap := filepath.Join(dir, SnapshotFile)
 	// A version 2 body is mapped, and the shingle sets stay views of the
 	// mapping: opening copies none of them.
-	body, release, err := wal.MapSnapshot(snap, st.snapP)
+	release, err := wal.MapSnapshot(snap, st.snapP, func(body []byte) error {
+		return d.loadSnapshotData(body, true, &lastSeq, &st.rec)
+	})
 	if err == nil {
-		if err = d.loadSnapshotData(body, true, &lastSeq, &st.rec); err != nil {
-			release()
-		} else if d.opt.KeepShingles {
+		if d.opt.KeepShingles {
 			st.mapped = append(st.mapped, release)
 		} else {
 			release() // nothing refers to it

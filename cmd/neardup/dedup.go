@@ -638,7 +638,7 @@ func (r *dedupRun) finish(start time.Time, code int, stdout io.Writer, fatal err
 	}
 	if r.ix != nil {
 		r.sum.IndexDocuments = r.det.Len()
-		if err := r.ix.close(); err != nil && fatal == nil {
+		if err := r.ix.closeSnap(fatal == nil || fatal == errInterrupted); err != nil && fatal == nil {
 			fatal, code = err, 2
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -80,6 +81,7 @@ func (f indexFlags) options() neardup.Options {
 		BoilerplateDF: f.Boilerplate,
 		Window:        f.window(),
 		Durability:    neardup.SyncBatch,
+		SnapshotBytes: math.MaxInt64, // see indexDir.close
 	}
 }
 
@@ -178,11 +180,37 @@ func writeSaved(dir string, f indexFlags) error {
 	return os.Rename(tmp, filepath.Join(dir, cliFile))
 }
 
-// close syncs and closes the index and releases the lock.
-func (ix *indexDir) close() error {
+// minSnapshotLog is the log size below which a run ends without a
+// snapshot.
+const minSnapshotLog = 32 << 20
+
+// close syncs and closes the index and releases the lock. A command never
+// writes a snapshot in the middle of a run (a snapshot rewrites the whole
+// index); a run that ends cleanly writes one when the log has grown past
+// twice the snapshot, so that each document is rewritten a bounded number
+// of times on average and opening mostly maps a snapshot rather than
+// replaying a log.
+func (ix *indexDir) close() error { return ix.closeSnap(false) }
+
+// closeSnap is close, with the snapshot policy when snap is set.
+func (ix *indexDir) closeSnap(snap bool) error {
 	var err error
 	if ix.det != nil {
-		err = ix.det.Close()
+		if snap {
+			size := func(name string) int64 {
+				fi, err := os.Stat(filepath.Join(ix.dir, name))
+				if err != nil {
+					return 0
+				}
+				return fi.Size()
+			}
+			if l := size(neardup.LogFile); l > minSnapshotLog && l > 2*size(neardup.SnapshotFile) {
+				err = ix.det.Snapshot()
+			}
+		}
+		if cerr := ix.det.Close(); err == nil {
+			err = cerr
+		}
 	}
 	ix.lock.Close() // releases the lock
 	return err

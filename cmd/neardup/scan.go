@@ -53,7 +53,7 @@ func runScan(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int
 			return 2
 		}
 		defer func() {
-			if err := ix.close(); err != nil {
+			if err := ix.closeSnap(code < 2); err != nil {
 				fmt.Fprintln(stderr, "neardup scan:", err)
 				code = 2
 			}

@@ -263,7 +263,8 @@ func TestMapSnapshot(t *testing.T) {
 		if err := WriteSnapshot(path, testParams, writeBody(body)); err != nil {
 			t.Fatal(err)
 		}
-		got, release, err := MapSnapshot(path, testParams)
+		var got []byte
+		release, err := MapSnapshot(path, testParams, func(b []byte) error { got = bytes.Clone(b); return nil })
 		if err != nil || !bytes.Equal(got, body) {
 			t.Fatalf("MapSnapshot: %d bytes, %v; want %d bytes", len(got), err, len(body))
 		}
@@ -271,11 +272,17 @@ func TestMapSnapshot(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, _, err := MapSnapshot(path, []byte("other params")); !errors.Is(err, ErrParams) {
+	none := func([]byte) error { return nil }
+	if _, err := MapSnapshot(path, []byte("other params"), none); !errors.Is(err, ErrParams) {
 		t.Fatalf("other params: %v", err)
 	}
-	if _, _, err := MapSnapshot(filepath.Join(t.TempDir(), "none"), testParams); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := MapSnapshot(filepath.Join(t.TempDir(), "none"), testParams, none); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
+	}
+	// An error of use is returned; with a bad checksum, ErrCorrupt wins.
+	mine := errors.New("mine")
+	if _, err := MapSnapshot(path, testParams, func([]byte) error { return mine }); err != mine {
+		t.Fatalf("use's error: %v", err)
 	}
 	full := refSnapshot(testParams, payload(5, 120))
 	check := func(data []byte, what string) {
@@ -283,7 +290,7 @@ func TestMapSnapshot(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, want := readAll(path, testParams)
-		_, release, err := MapSnapshot(path, testParams)
+		release, err := MapSnapshot(path, testParams, func([]byte) error { return nil })
 		if err == nil {
 			release()
 		}
