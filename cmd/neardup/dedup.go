@@ -37,23 +37,22 @@ var errInterrupted = errors.New("interrupted: the documents decided so far are w
 
 // dedupConfig is the parsed command line of dedup.
 type dedupConfig struct {
-	ix          indexFlags
-	set         map[string]bool // flags given on the command line
-	fields      fields
-	keep        string // first, longest, newest
-	out         string
-	format      string
-	removed     string
-	stats       string
-	dir         string
-	stripRep    bool
-	stripBP     bool
-	stripMin    int
-	workers     int
-	maxBytes    int
-	progress    bool
-	names       []string
-	dateEnabled bool
+	ix       indexFlags
+	set      map[string]bool // flags given on the command line
+	fields   fields
+	keep     string // first, longest, newest
+	out      string
+	format   string
+	removed  string
+	stats    string
+	dir      string
+	stripRep bool
+	stripBP  bool
+	stripMin int
+	workers  int
+	maxBytes int
+	progress bool
+	names    []string
 }
 
 func runDedup(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -121,14 +120,6 @@ func (c *dedupConfig) check() error {
 	if c.format != "" {
 		if _, err := parseFormat(c.format); err != nil {
 			return err
-		}
-	}
-	if c.keep != "first" {
-		for _, n := range c.names {
-			if n == "-" && c.dir != "" {
-				// Possible, but the spill of stdin then outlives nothing: say so.
-				break
-			}
 		}
 	}
 	return c.fields.check()

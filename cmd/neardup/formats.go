@@ -131,7 +131,7 @@ func decompress(r io.Reader) (io.Reader, func(), format, error) {
 		}
 		return zr, zr.Close, f, nil
 	case formatParquet:
-		return nil, nil, f, errors.New("Parquet is read from a file, not from standard input")
+		return nil, nil, f, errors.New("a Parquet input must be a file, not standard input")
 	}
 	return br, func() {}, formatJSONL, nil
 }
@@ -249,7 +249,7 @@ type sink struct {
 	file   *os.File
 	w      *bufio.Writer
 	enc    io.WriteCloser // gzip or zstd, or nil
-	pw     *parquet.Writer
+	pw     *parquet.GenericWriter[any]
 	schema *parquet.Schema
 	bytes  int64
 }
@@ -305,11 +305,7 @@ func (s *sink) writeRow(in *parquetInput, row parquet.Row, size int) error {
 		return fmt.Errorf("%s: Parquet rows need Parquet output (-o FILE.parquet, or -format parquet)", in.name)
 	}
 	if s.pw == nil {
-		cfg, err := parquet.NewWriterConfig(in.schema)
-		if err != nil {
-			return err
-		}
-		s.pw, s.schema = parquet.NewWriter(s.w, cfg), in.schema
+		s.pw, s.schema = parquet.NewGenericWriter[any](s.w, in.schema), in.schema
 	} else if in.schema != s.schema && !parquet.EqualNodes(in.schema, s.schema) {
 		return fmt.Errorf("%s: its schema differs from the first Parquet input's", in.name)
 	}

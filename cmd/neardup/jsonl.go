@@ -87,11 +87,10 @@ const maxDepth = 64
 // recordDecoder decodes records, reusing a buffer for unescaped texts. It
 // is not safe for concurrent use.
 type recordDecoder struct {
-	f     fields
-	fast  bool         // field names in ASCII: the fast path applies
-	typ   reflect.Type // the struct encoding/json decodes into
-	buf   []byte
-	dates []byte
+	f    fields
+	fast bool         // field names in ASCII: the fast path applies
+	typ  reflect.Type // the struct encoding/json decodes into
+	buf  []byte
 }
 
 func newRecordDecoder(f fields) *recordDecoder {
