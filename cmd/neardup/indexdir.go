@@ -109,6 +109,12 @@ type indexDir struct {
 // (set) from the ones saved there, opens the detector and saves the flags.
 // Passages the caller needs are forced on by needPassages.
 func openIndexDir(dir string, f *indexFlags, set map[string]bool) (*indexDir, error) {
+	return openIndexDirSave(dir, f, set, true)
+}
+
+// openIndexDirSave is openIndexDir that saves the flags only if save is
+// set (index stats changes nothing).
+func openIndexDirSave(dir string, f *indexFlags, set map[string]bool, save bool) (*indexDir, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -143,9 +149,11 @@ func openIndexDir(dir string, f *indexFlags, set map[string]bool) (*indexDir, er
 		ix.close()
 		return nil, err
 	}
-	if err := writeSaved(dir, *f); err != nil {
-		ix.close()
-		return nil, err
+	if save {
+		if err := writeSaved(dir, *f); err != nil {
+			ix.close()
+			return nil, err
+		}
 	}
 	return ix, nil
 }
@@ -252,14 +260,12 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 	}
 	window := saved.Window
 	set := map[string]bool{"window": true}
-	ix, err := openIndexDir(*dir, &f, set)
+	ix, err := openIndexDirSave(*dir, &f, set, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "neardup index stats:", err)
 		return 2
 	}
-	// openIndexDir saved the flags without the window: put it back.
 	f.Window = window
-	werr := writeSaved(*dir, f)
 	var after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -284,12 +290,7 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 			st.FileBytes += fi.Size()
 		}
 	}
-	if err := ix.close(); err == nil {
-		err = werr
-	} else if werr != nil {
-		err = werr
-	}
-	if err != nil {
+	if err := ix.close(); err != nil {
 		fmt.Fprintln(stderr, "neardup index stats:", err)
 		return 2
 	}

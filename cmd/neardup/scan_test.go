@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/neardup/neardup/bench"
 )
@@ -236,4 +239,73 @@ func TestScanDir(t *testing.T) {
 	if code != 0 || out != "" || !strings.Contains(errs, "2 documents already in") {
 		t.Fatalf("rerun: exit %d\n%s\n%s", code, out, errs)
 	}
+}
+
+// BenchmarkScanScale runs the whole scan (reading, decoding, signing on
+// every core, the index, output) on n generated news articles of 250 words
+// streamed through standard input, and reports documents per second and
+// the process's peak RSS per document. n is 100,000; set
+// NEARDUP_SCALE_DOCS (1000000 for the README's figure) for more:
+//
+//	NEARDUP_SCALE_DOCS=1000000 go test -run XXX -bench ScanScale -benchtime 1x ./cmd/neardup/
+func BenchmarkScanScale(b *testing.B) {
+	n := 100_000
+	if v := os.Getenv("NEARDUP_SCALE_DOCS"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	seeds, err := bench.ReadSeeds("../../testdata/seeds")
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := bench.NewCorpus(seeds, bench.Params{Seed: 3})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		pr, pw := io.Pipe()
+		var bytesIn int64
+		go func() {
+			w := bufio.NewWriterSize(pw, 1<<20)
+			var text, line []byte
+			for i := range n {
+				text = c.AppendArticle(text[:0], uint64(i), 250)
+				line = append(line[:0], `{"id":"a`...)
+				line = strconv.AppendInt(line, int64(i), 10)
+				line = append(line, `","text":`...)
+				line = appendString(line, string(text))
+				line = append(line, "}\n"...)
+				bytesIn += int64(len(line))
+				w.Write(line)
+			}
+			w.Flush()
+			pw.Close()
+		}()
+		start := time.Now()
+		code := run([]string{"scan", "-threshold", "0.8", "-clusters=false", "-"}, pr, io.Discard, io.Discard)
+		el := time.Since(start)
+		if code != 0 {
+			b.Fatalf("exit %d", code)
+		}
+		b.ReportMetric(float64(n)/el.Seconds(), "docs/s")
+		b.ReportMetric(float64(bytesIn)/1e6/el.Seconds(), "MB/s")
+		if hwm := peakRSS(); hwm > 0 {
+			b.ReportMetric(float64(hwm)/float64(n), "RSS-B/doc")
+		}
+	}
+}
+
+// peakRSS is the process's peak resident set size in bytes (Linux), or 0.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			var kb int64
+			fmt.Sscan(strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:")), &kb)
+			return kb << 10
+		}
+	}
+	return 0
 }
