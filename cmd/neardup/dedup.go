@@ -152,6 +152,8 @@ type summary struct {
 	PassagesStripped int            `json:"passages_stripped"`
 	BytesStripped    int64          `json:"bytes_stripped"`
 	IndexDocuments   int            `json:"index_documents,omitempty"`
+	IndexOpen        float64        `json:"index_open_seconds,omitempty"`  // opening -dir
+	IndexClose       float64        `json:"index_close_seconds,omitempty"` // syncing, the snapshot if due, closing
 	Seconds          float64        `json:"seconds"`
 	DocsPerSecond    float64        `json:"docs_per_second"`
 	Interrupted      bool           `json:"interrupted,omitempty"`
@@ -231,10 +233,12 @@ func dedup(ctx context.Context, c *dedupConfig, stdin io.Reader, stdout, stderr 
 		sum: summary{DroppedBy: map[string]int{}}}
 	var err error
 	if c.dir != "" {
+		t := time.Now()
 		if r.ix, err = openIndexDir(c.dir, &c.ix, c.set); err != nil {
 			return 2, err
 		}
 		r.det = r.ix.det
+		r.sum.IndexOpen = time.Since(t).Seconds()
 	} else if r.det, err = neardup.New(c.ix.options()); err != nil {
 		return 2, err
 	}
@@ -629,9 +633,11 @@ func (r *dedupRun) finish(start time.Time, code int, stdout io.Writer, fatal err
 	}
 	if r.ix != nil {
 		r.sum.IndexDocuments = r.det.Len()
+		t := time.Now()
 		if err := r.ix.closeSnap(fatal == nil || fatal == errInterrupted); err != nil && fatal == nil {
 			fatal, code = err, 2
 		}
+		r.sum.IndexClose = time.Since(t).Seconds()
 	}
 	r.sum.Clusters = max(r.groups, len(r.keptDups))
 	el := time.Since(start).Seconds()

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/neardup/neardup"
@@ -122,7 +121,7 @@ func openIndexDirSave(dir string, f *indexFlags, set map[string]bool, save bool)
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockExclusive(lock); err != nil {
 		lock.Close()
 		return nil, fmt.Errorf("%s is in use by another neardup process", dir)
 	}

@@ -1,4 +1,4 @@
-//go:build unix && !linux
+//go:build unix
 
 package wal
 
@@ -8,7 +8,7 @@ import (
 	"syscall"
 )
 
-// mapFile maps the first size bytes of f read-only.
+// mapFile maps the first size bytes of f read-only (with mapFlags).
 func mapFile(f *os.File, size int64) ([]byte, func() error, error) {
 	if size == 0 {
 		return nil, func() error { return nil }, nil
@@ -16,7 +16,7 @@ func mapFile(f *os.File, size int64) ([]byte, func() error, error) {
 	if int64(int(size)) != size {
 		return nil, nil, fmt.Errorf("wal: %s: %d bytes cannot be mapped", f.Name(), size)
 	}
-	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	b, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, mapFlags)
 	if err != nil {
 		return nil, nil, fmt.Errorf("wal: mapping %s: %w", f.Name(), err)
 	}
