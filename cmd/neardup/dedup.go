@@ -37,22 +37,23 @@ var errInterrupted = errors.New("interrupted: the documents decided so far are w
 
 // dedupConfig is the parsed command line of dedup.
 type dedupConfig struct {
-	ix       indexFlags
-	set      map[string]bool // flags given on the command line
-	fields   fields
-	keep     string // first, longest, newest
-	out      string
-	format   string
-	removed  string
-	stats    string
-	dir      string
-	stripRep bool
-	stripBP  bool
-	stripMin int
-	workers  int
-	maxBytes int
-	progress bool
-	names    []string
+	ix           indexFlags
+	set          map[string]bool // flags given on the command line
+	fields       fields
+	keep         string // first, longest, newest
+	out          string
+	format       string
+	removed      string
+	stats        string
+	dir          string
+	stripRep     bool
+	stripBP      bool
+	stripMin     int
+	workers      int
+	maxBytes     int
+	indexDropped bool
+	progress     bool
+	names        []string
 }
 
 func runDedup(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -69,6 +70,7 @@ func runDedup(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.removed, "removed", "", "write one JSON line per dropped document (and per stripped one) to this file")
 	fs.StringVar(&c.stats, "stats", "", "write the summary as JSON to this file")
 	fs.StringVar(&c.dir, "dir", "", "keep the index in this directory: later runs dedup against every document kept by earlier ones")
+	fs.BoolVar(&c.indexDropped, "index-dropped", false, "with -dir: index the dropped documents too (decisions still count only kept ones), so that later scans of DIR see them")
 	fs.BoolVar(&c.stripRep, "strip-repeats", false, "remove the later copies of passages repeated inside a document")
 	fs.BoolVar(&c.stripBP, "strip-boilerplate", false, "remove passages found in at least -boilerplate earlier documents (turns passages on)")
 	fs.IntVar(&c.stripMin, "strip-min-words", 30, "with -strip-repeats: strip only repeats of at least this many words (shorter ones are phrases a text may well reuse)")
@@ -116,6 +118,10 @@ func (c *dedupConfig) check() error {
 		return errors.New("-workers must be at least 1")
 	case c.stripMin < 1:
 		return errors.New("-strip-min-words must be at least 1")
+	case c.indexDropped && c.dir == "":
+		return errors.New("-index-dropped needs -dir")
+	case c.indexDropped && c.keep != "first":
+		return errors.New("-index-dropped goes with -keep first")
 	}
 	if c.format != "" {
 		if _, err := parseFormat(c.format); err != nil {
@@ -214,6 +220,8 @@ type dedupRun struct {
 	// sequence number.
 	chosen    []bool
 	groupOf   map[int]groupInfo
+	dropped   droppedLog          // dropped documents indexed by -index-dropped, of every run
+	dropErr   error               // a failed write of dropped
 	groups    int                 // groups of near-duplicates found by the first pass
 	keptDups  map[string]struct{} // kept documents that others duplicate
 	stdinFile string              // standard input, spilled by the first pass
@@ -238,6 +246,11 @@ func dedup(ctx context.Context, c *dedupConfig, stdin io.Reader, stdout, stderr 
 			return 2, err
 		}
 		r.det = r.ix.det
+		if err := r.dropped.open(c.dir); err != nil {
+			r.ix.close()
+			return 2, err
+		}
+		defer r.dropped.close()
 		r.sum.IndexOpen = time.Since(t).Seconds()
 	} else if r.det, err = neardup.New(c.ix.options()); err != nil {
 		return 2, err
@@ -434,6 +447,14 @@ func (r *dedupRun) commit(d *dedupDoc) error {
 			Jaccard: g.jaccard, Containment: g.containment})
 	}
 	if r.det.Contains(id) {
+		if l, ok := r.dropped.lines[id]; ok {
+			// Dropped by an earlier run and indexed (-index-dropped):
+			// dropped again, as then.
+			r.sum.AlreadyIndexed++
+			r.drop(l.Reason)
+			l.Where = d.it.where()
+			return r.writeRemoved(l)
+		}
 		// Kept by an earlier run (-dir): kept again, not added again, so
 		// that a rerun writes the same documents.
 		r.sum.AlreadyIndexed++
@@ -445,12 +466,31 @@ func (r *dedupRun) commit(d *dedupDoc) error {
 		t = d.date
 	}
 	var why removedLine
+	dup := false
 	res, added, err := r.det.AddSignedIf(id, d.s, t, func(res *neardup.Result) bool {
-		return !r.duplicate(res, &why)
+		dup = r.duplicate(res, &why)
+		if dup && r.c.indexDropped {
+			// Recorded before the index is written: after a crash
+			// the index never holds a dropped document unrecorded.
+			why.ID, why.Where = id, d.it.where()
+			if r.dropErr = r.dropped.record(why); r.dropErr != nil {
+				return false
+			}
+			return true
+		}
+		return !dup
 	})
 	d.s = nil
+	if err == nil {
+		err = r.dropErr
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", d.it.where(), err)
+	}
+	if dup && added { // -index-dropped
+		r.drop(why.Reason)
+		r.keptDups[why.DuplicateOf] = struct{}{}
+		return r.writeRemoved(why)
 	}
 	if !added {
 		why.ID, why.Where = id, d.it.where()
@@ -474,6 +514,9 @@ func (r *dedupRun) commit(d *dedupDoc) error {
 // a kept one, and why.
 func (r *dedupRun) duplicate(res *neardup.Result, why *removedLine) bool {
 	for _, m := range res.Matches { // most similar first
+		if _, dropped := r.dropped.lines[m.ID]; dropped {
+			continue // indexed with -index-dropped: not a kept document
+		}
 		if m.Jaccard >= r.c.ix.Threshold {
 			*why = removedLine{Reason: reasonDuplicate, DuplicateOf: m.ID, Jaccard: m.Jaccard, Containment: m.Contained}
 			return true
@@ -481,6 +524,9 @@ func (r *dedupRun) duplicate(res *neardup.Result, why *removedLine) bool {
 	}
 	if c := r.c.ix.Containment; c > 0 {
 		for _, m := range res.Matches {
+			if _, dropped := r.dropped.lines[m.ID]; dropped {
+				continue
+			}
 			if m.Contained >= c {
 				*why = removedLine{Reason: reasonContained, DuplicateOf: m.ID, Jaccard: m.Jaccard, Containment: m.Contained}
 				return true

@@ -669,3 +669,44 @@ func newsWords(t *testing.T) func(seed, n int) string {
 		return strings.Join(w, " ")
 	}
 }
+
+// TestDedupIndexDropped: with -index-dropped the index holds every
+// document, the kept ones are those of a run without it, and a rerun drops
+// what it dropped before.
+func TestDedupIndexDropped(t *testing.T) {
+	input := corpusJSONL(t, 600)
+	lines := strings.SplitAfter(input, "\n")
+	tmp := t.TempDir()
+	a := writeFile(t, filepath.Join(tmp, "a.jsonl"), strings.Join(lines[:300], ""))
+	b := writeFile(t, filepath.Join(tmp, "b.jsonl"), strings.Join(lines[300:], ""))
+	_, one, _ := runCmd(t, "", "dedup", "-threshold", "0.6", a, b)
+	dir := filepath.Join(tmp, "index")
+	rmA := filepath.Join(tmp, "a.removed")
+	_, outA, _ := runCmd(t, "", "dedup", "-dir", dir, "-index-dropped", "-threshold", "0.6", "-removed", rmA, a)
+	_, outB, errs := runCmd(t, "", "dedup", "-dir", dir, "-index-dropped", b)
+	if outA+outB != one {
+		t.Fatalf("-index-dropped keeps other documents:\n%s", errs)
+	}
+	removedA, _ := os.ReadFile(rmA)
+	dropped := 0
+	for _, l := range recordsOf(string(removedA)) {
+		if !strings.Contains(l, `"reason":"duplicate-id"`) {
+			dropped++
+		}
+	}
+	code, st, _ := runCmd(t, "", "index", "stats", "-dir", dir, "-json")
+	var s struct{ Documents int }
+	json.Unmarshal([]byte(st), &s)
+	if code != 0 || dropped == 0 || s.Documents <= len(recordsOf(one)) {
+		t.Fatalf("index holds %d documents, %d kept, %d dropped from a", s.Documents, len(recordsOf(one)), dropped)
+	}
+	rmA2 := filepath.Join(tmp, "a2.removed")
+	_, again, errs := runCmd(t, "", "dedup", "-dir", dir, "-removed", rmA2, a)
+	removedA2, _ := os.ReadFile(rmA2)
+	if again != outA || string(removedA2) != string(removedA) {
+		t.Fatalf("rerun: same kept %v, same removed %v\n%s", again == outA, string(removedA2) == string(removedA), errs)
+	}
+	if code, _, errs := runCmd(t, "", "dedup", "-index-dropped", a); code != 2 || !strings.Contains(errs, "needs -dir") {
+		t.Fatalf("without -dir: exit %d %s", code, errs)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -306,4 +307,72 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 		st.Dir, st.Documents, st.Clusters, w, st.FormatVersion, float64(st.MemoryBytes)/1e6, float64(st.FileBytes)/1e6,
 		st.SnapshotDocs, st.LogRecords, st.TornBytes, savedJSON(f))
 	return 0
+}
+
+// droppedFile lists, one removedLine per line, the dropped documents that
+// -index-dropped put in the index: they are in the index but were not
+// kept. A line is written before its document is indexed, so a crash can
+// leave a line without its document (harmless: the document is decided
+// again) but never the reverse.
+const droppedFile = "dropped.jsonl"
+
+// droppedLog is the dropped documents of an index directory.
+type droppedLog struct {
+	lines map[string]removedLine
+	f     *os.File
+}
+
+// open reads the file of dir, if any (a torn last line is ignored), and
+// opens it for appending.
+func (l *droppedLog) open(dir string) error {
+	l.lines = map[string]removedLine{}
+	path := filepath.Join(dir, droppedFile)
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	b0 := b
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			break // torn by a crash: its document was not indexed
+		}
+		var r removedLine
+		if err := json.Unmarshal(b[:i], &r); err != nil || r.ID == "" {
+			return fmt.Errorf("%s: a damaged line: %q", path, b[:i])
+		}
+		l.lines[r.ID] = r
+		b = b[i+1:]
+	}
+	if len(b) > 0 {
+		// Cut the torn line, so that the next line starts clean.
+		if err := os.Truncate(path, int64(len(b0)-len(b))); err != nil {
+			return err
+		}
+	}
+	l.f, err = os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	return err
+}
+
+// record appends r, unbuffered, creating the file on first use.
+func (l *droppedLog) record(r removedLine) error {
+	if l.f == nil {
+		return errors.New("no index directory")
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if _, err := l.f.Write(append(b, '\n')); err != nil {
+		return err
+	}
+	l.lines[r.ID] = r
+	return nil
+}
+
+func (l *droppedLog) close() {
+	if l.f != nil {
+		l.f.Sync()
+		l.f.Close()
+	}
 }
