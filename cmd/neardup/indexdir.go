@@ -103,6 +103,35 @@ type indexDir struct {
 	dir  string
 	lock *os.File
 	det  *neardup.Detector
+	// A goroutine syncs the log every syncEvery while a command runs, so
+	// that the disk writes the log as it grows (a crash of the machine
+	// loses at most that much), rather than all at the end.
+	stopSync chan struct{}
+	synced   chan error
+}
+
+// syncEvery is how often a running command syncs its index's log.
+const syncEvery = 250 * time.Millisecond
+
+// startSync starts the syncing goroutine.
+func (ix *indexDir) startSync() {
+	ix.stopSync, ix.synced = make(chan struct{}), make(chan error, 1)
+	go func() {
+		t := time.NewTicker(syncEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ix.stopSync:
+				ix.synced <- nil
+				return
+			case <-t.C:
+				if err := ix.det.Sync(); err != nil {
+					ix.synced <- err
+					return
+				}
+			}
+		}
+	}()
 }
 
 // openIndexDir locks dir, fills the flags not given on the command line
@@ -154,6 +183,7 @@ func openIndexDirSave(dir string, f *indexFlags, set map[string]bool, save bool)
 			ix.close()
 			return nil, err
 		}
+		ix.startSync() // a command that saves its flags is one that adds
 	}
 	return ix, nil
 }
@@ -203,6 +233,11 @@ func (ix *indexDir) close() error { return ix.closeSnap(false) }
 // closeSnap is close, with the snapshot policy when snap is set.
 func (ix *indexDir) closeSnap(snap bool) error {
 	var err error
+	if ix.stopSync != nil {
+		close(ix.stopSync)
+		err = <-ix.synced
+		ix.stopSync = nil
+	}
 	if ix.det != nil {
 		if snap {
 			size := func(name string) int64 {
