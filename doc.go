@@ -38,6 +38,15 @@
 // an append-only log with the durability the caller chooses, and snapshots;
 // a process killed at any point reopens with every acknowledged change.
 //
+// # Bulk adds
+//
+// All the work of an Add that needs no shared state is [Detector.Sign],
+// which any goroutine may call; [Detector.AddSigned] does the rest under
+// the lock, and [Detector.AddSignedIf] adds only what a callback accepts, in
+// one step. [Detector.AddAll] signs a sequence of documents on every core
+// and adds them in input order: its results are those of a loop of Add,
+// whatever the number of cores.
+//
 // # Several workers
 //
 // A [Stage] decides "new" or "duplicate of X" for each incoming document
