@@ -164,3 +164,18 @@ func (d *Detector) AddAll(docs iter.Seq2[string, string]) iter.Seq2[Result, erro
 			func(y signedDoc) bool { return yield(d.AddSigned(y.id, y.s, time.Now())) })
 	}
 }
+
+// Reserve makes room in the LSH tables for n documents beyond those
+// indexed, so that adding them does not grow the tables one rebuild after
+// another (each rebuild, under the lock, copies a whole table): a caller
+// that knows about how many documents are coming, such as a bulk load,
+// saves that time. An estimate is fine: too low leaves some growth, too
+// high costs about 9 bytes per band and document. n ≤ 0 does nothing.
+func (d *Detector) Reserve(n int) {
+	if n <= 0 {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.lsh.Grow(d.live + n)
+}

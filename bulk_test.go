@@ -255,3 +255,27 @@ func TestAddSignedIf(t *testing.T) {
 		t.Fatalf("reopened query: %+v", got.Matches)
 	}
 }
+
+// TestReserve: reserving changes no result, and the tables do not grow
+// while the reserved documents are added.
+func TestReserve(t *testing.T) {
+	ids, texts := bulkCorpus(t, 300)
+	ref, _ := New(Options{KeepShingles: true, Threshold: 0.5})
+	d, _ := New(Options{KeepShingles: true, Threshold: 0.5})
+	d.Reserve(len(ids))
+	d.Reserve(0)
+	grown, refStart := d.lsh.MemoryBytes(), ref.lsh.MemoryBytes()
+	for i := range ids {
+		want, werr := ref.AddString(ids[i], texts[i])
+		got, err := d.AddString(ids[i], texts[i])
+		if fmt.Sprint(err) != fmt.Sprint(werr) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("document %d: %+v %v, want %+v %v", i, got, err, want, werr)
+		}
+	}
+	if m := d.lsh.MemoryBytes(); m != grown {
+		t.Fatalf("the LSH tables grew from %d to %d bytes after Reserve", grown, m)
+	}
+	if ref.lsh.MemoryBytes() == refStart {
+		t.Fatal("without Reserve the tables did not grow either: the test shows nothing")
+	}
+}

@@ -325,6 +325,19 @@ func (r *dedupRun) passWith(ctx context.Context, names []string, stdin io.Reader
 			for i := range b.items {
 				r.prepare(w, &b.items[i], &out[i], dets)
 			}
+			if b.items[0].seq == 0 && len(dets) > 0 && dets[0] != nil {
+				// Room for the documents to come (see signInputs).
+				n := expected(inputSize(names), b)
+				if r.chosen != nil {
+					n = 0 // the second pass of -keep adds the chosen only
+					for _, c := range r.chosen {
+						if c {
+							n++
+						}
+					}
+				}
+				dets[0].Reserve(n)
+			}
 			return prepared{b, out}
 		},
 		func(p prepared) bool {

@@ -164,6 +164,7 @@ type signed struct {
 // ended the input early, if any.
 func signInputs(det *neardup.Detector, workers int, names []string, stdin io.Reader, cfg readConfig,
 	fn func(it *item, id string, s *neardup.Signed, err error) bool) error {
+	total := inputSize(names)
 	decoders := make([]*recordDecoder, workers)
 	for i := range decoders {
 		decoders[i] = newRecordDecoder(fields{})
@@ -187,6 +188,13 @@ func signInputs(det *neardup.Detector, workers int, names []string, stdin io.Rea
 					o.id, o.s = r.id, det.Sign(r.text)
 				}
 			}
+		}
+		if b.items[0].seq == 0 {
+			// The first batch tells the size of a record: room in the
+			// index for all of them saves rebuilding its tables as it
+			// grows. (Run by the worker of the first batch, which is
+			// emitted, so added, only after this returns.)
+			det.Reserve(expected(total, b))
 		}
 		b.release() // a Signed keeps no text
 		return out
