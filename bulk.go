@@ -165,17 +165,26 @@ func (d *Detector) AddAll(docs iter.Seq2[string, string]) iter.Seq2[Result, erro
 	}
 }
 
-// Reserve makes room in the LSH tables for n documents beyond those
-// indexed, so that adding them does not grow the tables one rebuild after
-// another (each rebuild, under the lock, copies a whole table): a caller
-// that knows about how many documents are coming, such as a bulk load,
-// saves that time. An estimate is fine: too low leaves some growth, too
-// high costs about 9 bytes per band and document. n ≤ 0 does nothing.
-func (d *Detector) Reserve(n int) {
+// Reserve makes room for n documents beyond those indexed, of about words
+// normalized words in all (0 if unknown), so that adding them does not
+// grow the index one rebuild after another (each rebuild, under the lock,
+// copies a whole table): a caller that knows about how much is coming,
+// such as a bulk load, saves that time. The LSH tables are sized for the
+// documents; with a fingerprint index (Passages, Containment or
+// IgnoreBoilerplate) and words > 0, the fingerprint postings too, at the
+// density of winnowing (about 2 fingerprints per Passage.Window()+1
+// shingles). Estimates are fine: too low leaves some growth, too high
+// costs about 9 bytes per band and document and 21 bytes per fingerprint.
+// Values ≤ 0 do nothing.
+func (d *Detector) Reserve(n, words int) {
 	if n <= 0 {
 		return
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.lsh.Grow(d.live + n)
+	if d.fpOn && words > 0 {
+		fps := float64(words) * 2 / float64(d.opt.Passage.Window()+1)
+		d.fpIndex.Grow(d.fpIndex.Len() + int(fps*1.1)) // a margin: dense or short texts have more
+	}
 }

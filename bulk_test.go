@@ -6,6 +6,7 @@ import (
 	"iter"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -262,8 +263,8 @@ func TestReserve(t *testing.T) {
 	ids, texts := bulkCorpus(t, 300)
 	ref, _ := New(Options{KeepShingles: true, Threshold: 0.5})
 	d, _ := New(Options{KeepShingles: true, Threshold: 0.5})
-	d.Reserve(len(ids))
-	d.Reserve(0)
+	d.Reserve(len(ids), 0)
+	d.Reserve(0, 100)
 	grown, refStart := d.lsh.MemoryBytes(), ref.lsh.MemoryBytes()
 	for i := range ids {
 		want, werr := ref.AddString(ids[i], texts[i])
@@ -277,5 +278,27 @@ func TestReserve(t *testing.T) {
 	}
 	if ref.lsh.MemoryBytes() == refStart {
 		t.Fatal("without Reserve the tables did not grow either: the test shows nothing")
+	}
+	// With passages, the words size the fingerprint postings as well.
+	ref, _ = New(Options{Passages: true})
+	d, _ = New(Options{Passages: true})
+	words := 0
+	for _, txt := range texts {
+		words += strings.Count(String(txt, Options{}), " ") + 1
+	}
+	d.Reserve(len(ids), words)
+	fpStart, refFP := d.fpIndex.MemoryBytes(), ref.fpIndex.MemoryBytes()
+	for i := range ids {
+		want, werr := ref.AddString(ids[i], texts[i])
+		got, err := d.AddString(ids[i], texts[i])
+		if fmt.Sprint(err) != fmt.Sprint(werr) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("passages, document %d: %+v %v, want %+v %v", i, got, err, want, werr)
+		}
+	}
+	if d.fpIndex.Len() == 0 || ref.fpIndex.MemoryBytes() == refFP {
+		t.Fatal("no fingerprints were indexed")
+	}
+	if fpStart <= refFP {
+		t.Fatalf("Reserve did not size the postings: %d bytes, %d without", fpStart, refFP)
 	}
 }

@@ -327,16 +327,25 @@ func (r *dedupRun) passWith(ctx context.Context, names []string, stdin io.Reader
 			}
 			if b.items[0].seq == 0 && len(dets) > 0 && dets[0] != nil {
 				// Room for the documents to come (see signInputs).
-				n := expected(inputSize(names), b)
-				if r.chosen != nil {
-					n = 0 // the second pass of -keep adds the chosen only
-					for _, c := range r.chosen {
-						if c {
-							n++
-						}
+				words := 0
+				for i := range out {
+					if out[i].s != nil {
+						words += out[i].s.Tokens()
 					}
 				}
-				dets[0].Reserve(n)
+				n, allWords := expected(inputSize(names), b, words)
+				if r.chosen != nil {
+					// The second pass of -keep adds the chosen only.
+					m := 0
+					for _, c := range r.chosen {
+						if c {
+							m++
+						}
+					}
+					allWords = allWords * m / max(n, 1)
+					n = m
+				}
+				dets[0].Reserve(n, allWords)
 			}
 			return prepared{b, out}
 		},

@@ -357,15 +357,17 @@ func (b *batcher) jsonl(name string, r io.Reader) bool {
 	}
 }
 
-// expected estimates the number of documents of an input of total bytes
-// from the records of its first batch (0 when it cannot tell).
-func expected(total int64, b *batch) int {
+// expected estimates the number of documents, and of their words, of an
+// input of total bytes from its first batch, whose documents hold words
+// words (0 when it cannot tell).
+func expected(total int64, b *batch, words int) (docs, allWords int) {
 	if total <= 0 || len(b.items) == 0 {
-		return 0
+		return 0, 0
 	}
 	size := 0
 	for i := range b.items {
 		size += b.items[i].size + 1 // with its newline
 	}
-	return int(total / int64(max(size/len(b.items), 1)))
+	size = max(size, 1)
+	return int(total * int64(len(b.items)) / int64(size)), int(total * int64(words) / int64(size))
 }

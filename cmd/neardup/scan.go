@@ -194,7 +194,13 @@ func signInputs(det *neardup.Detector, workers int, names []string, stdin io.Rea
 			// index for all of them saves rebuilding its tables as it
 			// grows. (Run by the worker of the first batch, which is
 			// emitted, so added, only after this returns.)
-			det.Reserve(expected(total, b))
+			words := 0
+			for i := range out {
+				if out[i].s != nil {
+					words += out[i].s.Tokens()
+				}
+			}
+			det.Reserve(expected(total, b, words))
 		}
 		b.release() // a Signed keeps no text
 		return out
