@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/klauspost/compress v1.20.5
-	github.com/neardup/neardup v0.0.0-20261204215951-bb65bb2a8ab2
+	github.com/neardup/neardup v0.0.0-20261204220612-5f45f1c26ce2
 	github.com/parquet-go/parquet-go v0.32.1
 )
 
