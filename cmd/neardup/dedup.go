@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"sync/atomic"
@@ -19,7 +18,6 @@ import (
 	"time"
 
 	"github.com/neardup/neardup"
-	"github.com/neardup/neardup/internal/ordered"
 )
 
 const dedupUsage = `usage: neardup dedup [flags] FILE... > kept.jsonl
@@ -185,20 +183,6 @@ const (
 	reasonStripped    = "stripped"       // kept, with passages removed
 )
 
-// dedupDoc is a document read, decoded and signed by a worker.
-type dedupDoc struct {
-	it      *item
-	rec     record
-	text    []byte // owned copy, when stripping needs it at commit time
-	date    time.Time
-	dated   bool
-	size    int             // bytes of text
-	s       *neardup.Signed // signed by the detector of the pass
-	s2      *neardup.Signed // signed by the persistent index too (first pass of -keep with -dir)
-	repeats []span          // later copies of repeats, with -strip-repeats
-	err     error
-}
-
 // dedupRun is the state of one dedup run.
 type dedupRun struct {
 	c        *dedupConfig
@@ -255,10 +239,7 @@ func dedup(ctx context.Context, c *dedupConfig, stdin io.Reader, stdout, stderr 
 	} else if r.det, err = neardup.New(c.ix.options()); err != nil {
 		return 2, err
 	}
-	r.decoders = make([]*recordDecoder, c.workers)
-	for i := range r.decoders {
-		r.decoders[i] = newRecordDecoder(c.fields)
-	}
+	r.decoders = newDecoders(c.workers, c.fields)
 	r.finders = make([]neardup.RepeatFinder, c.workers)
 	for i := range r.finders {
 		if err := r.finders[i].Reset(r.det.Options()); err != nil {
@@ -290,11 +271,8 @@ func dedup(ctx context.Context, c *dedupConfig, stdin io.Reader, stdout, stderr 
 		return 2, err
 	}
 	r.prog = startProgress(stderr, c.progress, inputSize(names), &r.read)
-	var fatal error
 	cfg := readConfig{fields: c.fields, read: &r.read, stdinFile: r.stdinFile, maxBytes: c.maxBytes}
-	if err := r.passWith(ctx, names, stdin, cfg, []*neardup.Detector{r.det}, r.commit, &fatal); err != nil && fatal == nil {
-		fatal = err
-	}
+	fatal := r.pass(ctx, names, stdin, cfg, []*neardup.Detector{r.det}, r.commit)
 	r.prog.finish()
 	code := 0
 	if r.sum.Skipped > 0 {
@@ -309,89 +287,36 @@ func dedup(ctx context.Context, c *dedupConfig, stdin io.Reader, stdout, stderr 
 	return r.finish(start, code, stdout, fatal)
 }
 
-// passWith reads the inputs once through the workers, which decode the
-// documents and sign them with each detector of dets (nil ones skipped);
-// commit is called for each document in input order. The error that ended
-// the pass early, if any, is in *fatal.
-func (r *dedupRun) passWith(ctx context.Context, names []string, stdin io.Reader, cfg readConfig,
-	dets []*neardup.Detector, commit func(*dedupDoc) error, fatal *error) error {
-	type prepared struct {
-		b    *batch
-		docs []dedupDoc
-	}
-	ordered.Run(r.c.workers, 2*r.c.workers+2, batches(names, stdin, cfg),
-		func(w int, b *batch) prepared {
-			out := make([]dedupDoc, len(b.items))
-			for i := range b.items {
-				r.prepare(w, &b.items[i], &out[i], dets)
-			}
-			if b.items[0].seq == 0 && len(dets) > 0 && dets[0] != nil {
-				// Room for the documents to come (see signInputs).
-				words := 0
-				for i := range out {
-					if out[i].s != nil {
-						words += out[i].s.Tokens()
+// pass reads the inputs once: workers decode the documents and sign them
+// with each detector of dets (nil ones skipped), and commit is called for
+// each document in input order. It returns what ended it early, if
+// anything.
+func (r *dedupRun) pass(ctx context.Context, names []string, stdin io.Reader, cfg readConfig,
+	dets []*neardup.Detector, commit func(*doc) error) error {
+	return runPipeline(ctx, names, stdin, cfg, r.c.workers, func(w int, b *batch, docs []doc) {
+		for i := range b.items {
+			r.prepare(w, &b.items[i], &docs[i], dets)
+		}
+		if len(dets) > 0 && dets[0] != nil {
+			adding := 0
+			if r.chosen != nil { // the second pass of -keep adds the chosen only
+				for _, c := range r.chosen {
+					if c {
+						adding++
 					}
 				}
-				n, allWords := expected(inputSize(names), b, words)
-				if r.chosen != nil {
-					// The second pass of -keep adds the chosen only.
-					m := 0
-					for _, c := range r.chosen {
-						if c {
-							m++
-						}
-					}
-					allWords = allWords * m / max(n, 1)
-					n = m
-				}
-				dets[0].Reserve(n, allWords)
 			}
-			return prepared{b, out}
-		},
-		func(p prepared) bool {
-			defer p.b.release() // the records are written: their arenas can be reused
-			for i := range p.docs {
-				if p.docs[i].it.fatal != nil {
-					*fatal = p.docs[i].it.fatal
-					return false
-				}
-				if err := commit(&p.docs[i]); err != nil {
-					*fatal = err
-					return false
-				}
-			}
-			return ctx.Err() == nil
-		})
-	return nil
+			reserveFor(dets[0], names, b, docs, adding)
+		}
+	}, commit)
 }
 
 // prepare decodes an item on worker w and signs it with dets[0] (and
 // dets[1]).
-func (r *dedupRun) prepare(w int, it *item, d *dedupDoc, dets []*neardup.Detector) {
-	d.it = it
-	if it.fatal != nil || it.err != nil {
-		d.err = it.err
-		return
-	}
-	switch {
-	case it.pq != nil:
-		d.rec.id, d.rec.text, d.rec.date, d.err = it.pq.extract(it.row, r.c.fields)
-	case it.text:
-		d.rec = record{id: filepath.Base(it.name), text: it.raw}
-	default:
-		d.rec, d.err = r.decoders[w].decode(it.raw)
-	}
+func (r *dedupRun) prepare(w int, it *item, d *doc, dets []*neardup.Detector) {
+	decode(r.decoders[w], it, d)
 	if d.err != nil {
 		return
-	}
-	d.size = len(d.rec.text)
-	if r.c.fields.Date != "" && d.rec.date != nil {
-		if d.date, d.err = parseDate(d.rec.date); d.err != nil {
-			d.err = fmt.Errorf("%q: %w", r.c.fields.Date, d.err)
-			return
-		}
-		d.dated = true
 	}
 	if r.chosen != nil && (it.seq >= len(r.chosen) || !r.chosen[it.seq]) {
 		d.rec.text = nil
@@ -441,13 +366,13 @@ func parseDate(raw []byte) (time.Time, error) {
 }
 
 // bad reports an input problem, which is skipped.
-func (r *dedupRun) bad(d *dedupDoc, err error) {
+func (r *dedupRun) bad(d *doc, err error) {
 	r.sum.Skipped++
 	fmt.Fprintf(r.stderr, "\rneardup dedup: %s: %v (skipped)\n", d.it.where(), err)
 }
 
 // commit decides on one document of the (last) pass and writes it out.
-func (r *dedupRun) commit(d *dedupDoc) error {
+func (r *dedupRun) commit(d *doc) error {
 	r.prog.docs.Add(1)
 	if d.err != nil {
 		r.bad(d, d.err)
@@ -577,7 +502,7 @@ func (r *dedupRun) writeRemoved(l removedLine) error {
 
 // write writes a kept document, without its stripped passages (repeats
 // found by the worker, plus extra).
-func (r *dedupRun) write(d *dedupDoc, extra []span) error {
+func (r *dedupRun) write(d *doc, extra []span) error {
 	it := d.it
 	strips := append(append(r.strips[:0], d.repeats...), extra...)
 	r.strips = strips

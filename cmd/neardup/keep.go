@@ -82,8 +82,7 @@ func (r *dedupRun) choose(ctx context.Context, stdin io.Reader) ([]string, func(
 		cfg.spill = spill
 	}
 	prog := startProgress(r.stderr, r.c.progress, inputSize(names), &r.read)
-	var fatal error
-	err = r.passWith(ctx, names, stdin, cfg, []*neardup.Detector{scratch, r.persistentOrNil()}, func(d *dedupDoc) error {
+	err = r.pass(ctx, names, stdin, cfg, []*neardup.Detector{scratch, r.persistentOrNil()}, func(d *doc) error {
 		prog.docs.Add(1)
 		if d.err != nil || seen[d.rec.id] {
 			return nil // reported by the second pass
@@ -132,11 +131,8 @@ func (r *dedupRun) choose(ctx context.Context, stdin io.Reader) ([]string, func(
 			}
 		}
 		return nil
-	}, &fatal)
+	})
 	prog.finish()
-	if err == nil {
-		err = fatal
-	}
 	if err != nil {
 		return nil, cleanup, err
 	}

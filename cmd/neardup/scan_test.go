@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/neardup/neardup/bench"
+	"github.com/parquet-go/parquet-go"
 )
 
 // corpusJSONL is a JSON Lines corpus built from the seed articles: news-like
@@ -314,4 +315,28 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// TestScanParquet: scan reads Parquet files like dedup.
+func TestScanParquet(t *testing.T) {
+	_, texts := seedTexts(t)
+	type row struct {
+		ID   string `parquet:"id"`
+		Text string `parquet:"text"`
+	}
+	path := filepath.Join(t.TempDir(), "in.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := parquet.NewGenericWriter[row](f)
+	if _, err := w.Write([]row{{"a", texts[0]}, {"b", texts[2]}, {"c", texts[0] + " Fin."}}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	f.Close()
+	code, out, errs := runCmd(t, "", "scan", "-clusters=false", path)
+	if code != 0 || !strings.HasPrefix(out, `{"type":"pair","a":"a","b":"c"`) || strings.Count(out, "\n") != 1 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
 }
