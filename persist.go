@@ -919,39 +919,10 @@ func (d *Detector) writeSnapshotV2(w io.Writer) error {
 	return err
 }
 
-// readAllSize is io.ReadAll for a reader of about size bytes: it reads
-// into one buffer of that size instead of growing one step by step, which
-// costs a third of a second for a snapshot of a million documents.
-func readAllSize(r io.Reader, size int64) ([]byte, error) {
-	b := make([]byte, 0, int(min(max(size, 0), math.MaxInt-1))+1) // +1: room to see the end
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
-}
-
-// loadSnapshotV2 reads a version 2 snapshot body of at most about size
-// bytes into the empty detector d: documents keep their numbers and the
-// LSH band tables are loaded.
-func (d *Detector) loadSnapshotV2(rd io.Reader, size int64, lastSeq *uint64, rec *Recovery) error {
-	data, err := readAllSize(rd, size)
-	if err != nil {
-		return err
-	}
-	return d.loadSnapshotData(data, false, lastSeq, rec)
-}
-
-// loadSnapshotData is loadSnapshotV2 on the whole body; with alias, the
-// shingle sets are views of data, which must then outlive them.
+// loadSnapshotData reads a version 2 snapshot body into the empty
+// detector d: documents keep their numbers and the LSH band tables are
+// loaded. With alias, the shingle sets are views of data, which must then
+// outlive them (Open passes the mapped snapshot).
 func (d *Detector) loadSnapshotData(data []byte, alias bool, lastSeq *uint64, rec *Recovery) error {
 	r := &decoder{b: data}
 	*lastSeq = r.uvarint("sequence number")

@@ -523,8 +523,8 @@ func FuzzLoadSnapshot(f *testing.F) {
 			var rec Recovery
 			load := d.loadSnapshot
 			if v == 2 {
-				load = func(r io.Reader, seq *uint64, rec *Recovery) error {
-					return d.loadSnapshotV2(r, int64(len(b)), seq, rec)
+				load = func(_ io.Reader, seq *uint64, rec *Recovery) error {
+					return d.loadSnapshotData(b, true, seq, rec) // as Open does: sets alias the body
 				}
 			}
 			if err := load(bytes.NewReader(b), &seq, &rec); err != nil {
@@ -1068,7 +1068,7 @@ func TestSnapshotV2Tampered(t *testing.T) {
 		d, _ := New(persistOptions)
 		var seq uint64
 		var rec Recovery
-		err := d.loadSnapshotV2(bytes.NewReader(c.body), int64(len(c.body)), &seq, &rec)
+		err := d.loadSnapshotData(c.body, true, &seq, &rec)
 		if !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: %v, want ErrCorrupt", c.name, err)
 		}
@@ -1078,7 +1078,7 @@ func TestSnapshotV2Tampered(t *testing.T) {
 		d, _ := New(persistOptions)
 		var seq uint64
 		var rec Recovery
-		if err := d.loadSnapshotV2(bytes.NewReader(body), int64(len(body)), &seq, &rec); err != nil || d.Len() != []int{3, 2, 2, 2}[i] {
+		if err := d.loadSnapshotData(body, true, &seq, &rec); err != nil || d.Len() != []int{3, 2, 2, 2}[i] {
 			t.Errorf("body %d: %v, Len %d", i, err, d.Len())
 		}
 	}
