@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -205,7 +206,6 @@ type dedupRun struct {
 	chosen    []bool
 	groupOf   map[int]groupInfo
 	dropped   droppedLog          // dropped documents indexed by -index-dropped, of every run
-	dropErr   error               // a failed write of dropped
 	groups    int                 // groups of near-duplicates found by the first pass
 	keptDups  map[string]struct{} // kept documents that others duplicate
 	stdinFile string              // standard input, spilled by the first pass
@@ -413,34 +413,29 @@ func (r *dedupRun) commit(d *doc) error {
 		t = d.date
 	}
 	var why removedLine
+	var recErr error
 	dup := false
-	res, added, err := r.det.AddSignedIf(id, d.s, t, func(res *neardup.Result) bool {
-		dup = r.duplicate(res, &why)
-		if dup && r.c.indexDropped {
-			// Recorded before the index is written: after a crash
-			// the index never holds a dropped document unrecorded.
-			why.ID, why.Where = id, d.it.where()
-			if r.dropErr = r.dropped.record(why); r.dropErr != nil {
-				return false
-			}
+	res, _, err := r.det.AddSignedIf(id, d.s, t, func(res *neardup.Result) bool {
+		if dup = r.duplicate(res, &why); !dup {
 			return true
 		}
-		return !dup
+		why.ID, why.Where = id, d.it.where()
+		if !r.c.indexDropped {
+			return false
+		}
+		// Recorded before the index is written: after a crash the index
+		// never holds a dropped document unrecorded.
+		recErr = r.dropped.record(why)
+		return recErr == nil
 	})
 	d.s = nil
 	if err == nil {
-		err = r.dropErr
+		err = recErr
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", d.it.where(), err)
 	}
-	if dup && added { // -index-dropped
-		r.drop(why.Reason)
-		r.keptDups[why.DuplicateOf] = struct{}{}
-		return r.writeRemoved(why)
-	}
-	if !added {
-		why.ID, why.Where = id, d.it.where()
+	if dup { // not added, or added with -index-dropped
 		r.drop(why.Reason)
 		r.keptDups[why.DuplicateOf] = struct{}{}
 		return r.writeRemoved(why)
@@ -575,7 +570,7 @@ func rewriteText(dst, line []byte, fl fields, text []byte) ([]byte, error) {
 		val json.RawMessage
 	}
 	var ms []member
-	textAt := -1
+	textAt, name := -1, fl.withDefaults().Text
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -587,8 +582,8 @@ func rewriteText(dst, line []byte, fl fields, text []byte) ([]byte, error) {
 			return dst, err
 		}
 		ms = append(ms, member{key, v})
-		if key == fl.withDefaults().Text || textAt < 0 && equalFold(key, fl.withDefaults().Text) {
-			textAt = len(ms) - 1
+		if strings.EqualFold(key, name) {
+			textAt = len(ms) - 1 // the last match, whose value encoding/json keeps
 		}
 	}
 	dst = append(dst, '{')
@@ -606,8 +601,6 @@ func rewriteText(dst, line []byte, fl fields, text []byte) ([]byte, error) {
 	}
 	return append(dst, '}'), nil
 }
-
-func equalFold(a, b string) bool { return len(a) == len(b) && bytes.EqualFold([]byte(a), []byte(b)) }
 
 // finish closes the outputs, prints the summary and returns the exit code.
 func (r *dedupRun) finish(start time.Time, code int, stdout io.Writer, fatal error) (int, error) {

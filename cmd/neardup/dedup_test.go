@@ -710,3 +710,25 @@ func TestDedupIndexDropped(t *testing.T) {
 		t.Fatalf("without -dir: exit %d %s", code, errs)
 	}
 }
+
+// TestRewriteText: a record that encoding/json decoded gets its text
+// replaced in the member encoding/json read, the others kept as they were.
+func TestRewriteText(t *testing.T) {
+	dec := newRecordDecoder(fields{})
+	for _, c := range []struct{ line, want string }{
+		{`{"id":"a","te\u0078t":"ancien","url":"https://x.fr/?a=1&b=2"}`, `{"id":"a","text":"neuf","url":"https://x.fr/?a=1&b=2"}`},
+		{`{"id":"z","text":"a","TEXT":"b","n":[1, 2]}`, `{"id":"z","text":"a","TEXT":"neuf","n":[1, 2]}`},
+		{` { "ID" : 7 , "Text":"x" } `, `{"ID":7,"Text":"neuf"}`},
+	} {
+		if _, ok := dec.fastDecode([]byte(c.line)); ok {
+			t.Fatalf("%s: on the fast path, which rewrites in place", c.line)
+		}
+		got, err := rewriteText(nil, []byte(c.line), fields{}, []byte("neuf"))
+		if err != nil || string(got) != c.want {
+			t.Fatalf("rewriteText(%s) = %s, %v; want %s", c.line, got, err, c.want)
+		}
+		if r, err := dec.decode(got); err != nil || string(r.text) != "neuf" {
+			t.Fatalf("%s decodes to %q, %v", got, r.text, err)
+		}
+	}
+}

@@ -171,7 +171,7 @@ func (r *dedupRun) choose(ctx context.Context, stdin io.Reader) ([]string, func(
 				g.jaccard, g.containment = l.jaccard, l.containment
 			}
 		}
-		for _, l := range allLinks(ms, w) {
+		for _, l := range ms[w].links {
 			if l.other == n {
 				g.jaccard, g.containment = l.jaccard, l.containment
 			}
@@ -198,8 +198,6 @@ func (r *dedupRun) choose(ctx context.Context, stdin io.Reader) ([]string, func(
 	r.read.Store(0)
 	return names, cleanup, nil
 }
-
-func allLinks(ms []member, n int32) []link1 { return ms[n].links }
 
 // better reports whether a should be kept rather than b (b came first).
 func (r *dedupRun) better(a, b *member) bool {
