@@ -135,8 +135,8 @@ func (ix *indexDir) startSync() {
 }
 
 // openIndexDir locks dir, fills the flags not given on the command line
-// (set) from the ones saved there, opens the detector and saves the flags.
-// Passages the caller needs are forced on by needPassages.
+// (set) from the ones saved there, opens the detector, saves the flags and
+// starts syncing its log in the background.
 func openIndexDir(dir string, f *indexFlags, set map[string]bool) (*indexDir, error) {
 	return openIndexDirSave(dir, f, set, true)
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -244,15 +245,20 @@ func TestScanDir(t *testing.T) {
 
 // BenchmarkScanScale runs the whole scan (reading, decoding, signing on
 // every core, the index, output) on a file of n generated news articles of
-// 250 words, and reports documents per second and
-// the process's peak RSS per document. n is 100,000; set
-// NEARDUP_SCALE_DOCS (1000000 for the README's figure) for more:
+// 250 words (NEARDUP_SCALE_WORDS to change), and reports documents per
+// second and the process's peak RSS per document. n is 100,000; set
+// NEARDUP_SCALE_DOCS (1000000 for the README's figure) for more, and
+// NEARDUP_SCALE_PROFILE=FILE for a CPU profile of the scan alone (not of
+// writing the corpus):
 //
 //	NEARDUP_SCALE_DOCS=1000000 go test -run XXX -bench ScanScale -benchtime 1x ./cmd/neardup/
 func BenchmarkScanScale(b *testing.B) {
-	n := 100_000
+	n, words := 100_000, 250
 	if v := os.Getenv("NEARDUP_SCALE_DOCS"); v != "" {
 		fmt.Sscan(v, &n)
+	}
+	if v := os.Getenv("NEARDUP_SCALE_WORDS"); v != "" {
+		fmt.Sscan(v, &words)
 	}
 	seeds, err := bench.ReadSeeds("../../testdata/seeds")
 	if err != nil {
@@ -273,7 +279,7 @@ func BenchmarkScanScale(b *testing.B) {
 	var text, line []byte
 	bytesIn := 0
 	for i := range n {
-		text = c.AppendArticle(text[:0], uint64(i), 250)
+		text = c.AppendArticle(text[:0], uint64(i), words)
 		line = append(line[:0], `{"id":"a`...)
 		line = strconv.AppendInt(line, int64(i), 10)
 		line = append(line, `","text":`...)
@@ -287,9 +293,19 @@ func BenchmarkScanScale(b *testing.B) {
 	}
 	f.Close()
 	for b.Loop() {
+		if prof := os.Getenv("NEARDUP_SCALE_PROFILE"); prof != "" {
+			f, err := os.Create(prof)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				b.Fatal(err)
+			}
+		}
 		start := time.Now()
 		code := run([]string{"scan", "-threshold", "0.8", "-clusters=false", path}, nil, io.Discard, io.Discard)
 		el := time.Since(start)
+		pprof.StopCPUProfile()
 		if code != 0 {
 			b.Fatalf("exit %d", code)
 		}
