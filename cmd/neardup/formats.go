@@ -92,8 +92,14 @@ func sniffFile(name string) format {
 		return formatJSONL
 	}
 	defer f.Close()
+	return sniffAt(f)
+}
+
+// sniffAt tells the format of an open file from its first bytes, without
+// moving its offset.
+func sniffAt(f io.ReaderAt) format {
 	head := make([]byte, 4)
-	n, _ := io.ReadFull(f, head)
+	n, _ := f.ReadAt(head, 0)
 	return sniff(head[:n])
 }
 

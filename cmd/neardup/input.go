@@ -225,7 +225,7 @@ func (b *batcher) input(name string, stdin io.Reader) bool {
 		return b.add(item{name: name, err: err})
 	}
 	defer f.Close()
-	if sniffFile(name) == formatParquet {
+	if sniffAt(f) == formatParquet {
 		return b.parquet(name, f)
 	}
 	return b.compressed(name, counting{f, b.cfg.read})
