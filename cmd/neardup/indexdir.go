@@ -240,16 +240,7 @@ func (ix *indexDir) closeSnap(snap bool) error {
 	}
 	if ix.det != nil {
 		if snap {
-			size := func(name string) int64 {
-				fi, err := os.Stat(filepath.Join(ix.dir, name))
-				if err != nil {
-					return 0
-				}
-				return fi.Size()
-			}
-			if l := size(neardup.LogFile); l > minSnapshotLog && l > 2*size(neardup.SnapshotFile) {
-				err = ix.det.Snapshot()
-			}
+			err = errors.Join(err, ix.snapshotIfGrown())
 		}
 		if cerr := ix.det.Close(); err == nil {
 			err = cerr
@@ -257,6 +248,22 @@ func (ix *indexDir) closeSnap(snap bool) error {
 	}
 	ix.lock.Close() // releases the lock
 	return err
+}
+
+// snapshotIfGrown writes a snapshot when the log has outgrown twice the
+// snapshot (and minSnapshotLog).
+func (ix *indexDir) snapshotIfGrown() error {
+	size := func(name string) int64 {
+		fi, err := os.Stat(filepath.Join(ix.dir, name))
+		if err != nil {
+			return 0
+		}
+		return fi.Size()
+	}
+	if l := size(neardup.LogFile); l > minSnapshotLog && l > 2*size(neardup.SnapshotFile) {
+		return ix.det.Snapshot()
+	}
+	return nil
 }
 
 // runIndex is "neardup index stats -dir DIR".

@@ -32,6 +32,7 @@ commands:
   dedup        write the documents that duplicate nothing kept before them
   index stats  print what a persistent index (-dir) holds
   repeats      print the passages repeated inside one text file
+  serve        run the dedup stage as an HTTP service, with pages to review copies
 
 Run "neardup <command> -h" for the flags of a command.
 `
@@ -53,6 +54,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runIndex(args[1:], stdout, stderr)
 	case "repeats":
 		return runRepeats(args[1:], stdout, stderr)
+	case "serve":
+		return runServe(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
