@@ -28,8 +28,12 @@ const tokenCookie = "neardup_token"
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	open := func(pattern string, h http.HandlerFunc) { m.Handle(pattern, s.metrics.wrap(pattern, h)) }
+	open := func(pattern string, h http.HandlerFunc) {
+		s.apiRoutes = append(s.apiRoutes, pattern)
+		m.Handle(pattern, s.metrics.wrap(pattern, h))
+	}
 	api := func(pattern string, h http.HandlerFunc) {
+		s.apiRoutes = append(s.apiRoutes, pattern)
 		m.Handle(pattern, s.metrics.wrap(pattern, s.guard(h)))
 	}
 	open("GET /healthz", s.healthz)
@@ -43,7 +47,9 @@ func (s *Server) routes() {
 	api("DELETE /v1/documents/{id}", s.deleteDocument)
 	api("GET /v1/clusters", s.getClusters)
 	api("GET /v1/stats", s.getStats)
-	s.pageRoutes(func(pattern string, h http.HandlerFunc) { api(pattern, h) })
+	s.pageRoutes(func(pattern string, h http.HandlerFunc) {
+		m.Handle(pattern, s.metrics.wrap(pattern, s.guard(h)))
+	})
 	s.mux = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := m.Handler(r)
 		if pattern != "" {

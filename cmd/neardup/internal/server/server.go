@@ -55,10 +55,13 @@ type Config struct {
 // Server is the service. Create it with New, attach its storage with
 // Attach, serve Handler, and Close it at the end.
 type Server struct {
-	cfg     Config
-	sem     chan struct{}
-	mux     http.Handler
-	metrics *metrics
+	cfg Config
+	sem chan struct{}
+	mux http.Handler
+	// apiRoutes are the patterns of the API (not of the pages), which
+	// openapi.json describes.
+	apiRoutes []string
+	metrics   *metrics
 
 	mu    sync.RWMutex // guards det and arts against Attach and Close
 	det   *neardup.Detector

@@ -87,7 +87,6 @@ func (ts *testServer) close() {
 
 // do serves one request and returns the status and body.
 func (ts *testServer) do(method, target, body string) (int, []byte) {
-	ts.t.Helper()
 	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	if ts.tok != "" {
 		r.Header.Set("Authorization", "Bearer "+ts.tok)
