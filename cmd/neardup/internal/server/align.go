@@ -40,7 +40,8 @@ const maxAlignCells = 1 << 22
 // wide enough for the difference of their lengths plus 16 words, so that it
 // costs O((n+m)·band) and never more than maxAlignCells cells; words outside
 // the band, if any, count as inserted or deleted. Edited words are reported
-// as byte ranges of a and b.
+// as byte ranges of a and b. Align does not retain a or b, and is safe
+// for concurrent use.
 func Align(a []byte, sa Span, b []byte, sb Span, opt normalize.Options) Alignment {
 	var ta, tb normalize.Tokens
 	normalize.Tokenize(&ta, a[sa.Start:sa.End], opt)

@@ -34,6 +34,9 @@ func browser() string {
 func TestBrowserPairView(t *testing.T) {
 	exe := browser()
 	if exe == "" {
+		if os.Getenv("NEARDUP_REQUIRE_BROWSER") == "1" {
+			t.Fatal("NEARDUP_REQUIRE_BROWSER=1 but no Chromium or Chrome found")
+		}
 		t.Skip("no Chromium or Chrome found (install Debian's chromium, or set NEARDUP_BROWSER): the review page is not tested in a browser")
 	}
 	if testing.Short() {

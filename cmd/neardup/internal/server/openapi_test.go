@@ -22,7 +22,7 @@ type openAPI struct {
 
 type operation struct {
 	Responses map[string]struct {
-		Ref     string                               `json:"$ref"`
+		Ref     string                              `json:"$ref"`
 		Content map[string]struct{ Schema *schema } `json:"content"`
 	} `json:"responses"`
 }

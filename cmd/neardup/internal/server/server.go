@@ -9,7 +9,7 @@
 // is acknowledged (its POST answered) only once both are synced, so a
 // crash of the process or of the machine loses no acknowledged document;
 // the texts are read back from the log on demand, so memory holds the
-// index and about 100 bytes per document.
+// index and about 250 bytes per document besides its ID.
 //
 // A Server is safe for concurrent use: its Handler serves requests in
 // parallel, and adding documents runs concurrently with queries and pages.
