@@ -46,13 +46,33 @@ func Align(a []byte, sa Span, b []byte, sb Span, opt normalize.Options) Alignmen
 	var ta, tb normalize.Tokens
 	normalize.Tokenize(&ta, a[sa.Start:sa.End], opt)
 	normalize.Tokenize(&tb, b[sb.Start:sb.End], opt)
-	n, m := len(ta.List), len(tb.List)
 	word := func(t *normalize.Tokens, i int) []byte {
 		return t.Norm[t.List[i].NormStart:t.List[i].NormEnd]
 	}
 	span := func(t *normalize.Tokens, i, base int) Span {
 		return Span{base + t.List[i].Start, base + t.List[i].End}
 	}
+	// The words both passages start and end with are matched as they are
+	// (an alignment of least edits can always keep them), so that only
+	// the part between them, often empty, goes through the table.
+	var al Alignment
+	lo, na, nb := 0, len(ta.List), len(tb.List)
+	for lo < na && lo < nb && bytes.Equal(word(&ta, lo), word(&tb, lo)) {
+		lo++
+	}
+	for na > lo && nb > lo && bytes.Equal(word(&ta, na-1), word(&tb, nb-1)) {
+		na, nb = na-1, nb-1
+	}
+	al.Matched = lo + len(ta.List) - na
+	if lo == na && lo == nb {
+		return al
+	}
+	// From here on, word i of a is ta.List[lo+i], word j of b tb.List[lo+j].
+	n, m := na-lo, nb-lo
+	wa := func(i int) []byte { return word(&ta, lo+i) }
+	wb := func(j int) []byte { return word(&tb, lo+j) }
+	ea := func(i int) Span { return span(&ta, lo+i, sa.Start) }
+	eb := func(j int) Span { return span(&tb, lo+j, sb.Start) }
 	band := abs(n-m) + 16
 	if (n+1)*(2*band+1) > maxAlignCells {
 		band = max(maxAlignCells/(n+1)/2-1, 0)
@@ -84,7 +104,7 @@ func Align(a []byte, sa Span, b []byte, sb Span, opt normalize.Options) Alignmen
 				c = i
 			default:
 				sub := 1
-				if bytes.Equal(word(&ta, i-1), word(&tb, j-1)) {
+				if bytes.Equal(wa(i-1), wb(j-1)) {
 					sub = 0
 				}
 				c = min(get(i-1, j-1)+sub, get(i-1, j)+1, get(i, j-1)+1)
@@ -92,36 +112,35 @@ func Align(a []byte, sa Span, b []byte, sb Span, opt normalize.Options) Alignmen
 			d[at(i, j)] = int32(c)
 		}
 	}
-	var al Alignment
 	i, j := n, m
 	if at(n, m) < 0 { // outside the band: the tail is inserted or deleted
 		for ; j > min(m, n+band); j-- {
 			al.Inserted++
-			al.EditsB = append(al.EditsB, span(&tb, j-1, sb.Start))
+			al.EditsB = append(al.EditsB, eb(j-1))
 		}
 		for ; i > min(n, m+band); i-- {
 			al.Deleted++
-			al.EditsA = append(al.EditsA, span(&ta, i-1, sa.Start))
+			al.EditsA = append(al.EditsA, ea(i-1))
 		}
 	}
 	for i > 0 || j > 0 {
 		c := get(i, j)
 		switch {
-		case i > 0 && j > 0 && bytes.Equal(word(&ta, i-1), word(&tb, j-1)) && get(i-1, j-1) == c:
+		case i > 0 && j > 0 && bytes.Equal(wa(i-1), wb(j-1)) && get(i-1, j-1) == c:
 			al.Matched++
 			i, j = i-1, j-1
 		case i > 0 && j > 0 && get(i-1, j-1)+1 == c:
 			al.Substituted++
-			al.EditsA = append(al.EditsA, span(&ta, i-1, sa.Start))
-			al.EditsB = append(al.EditsB, span(&tb, j-1, sb.Start))
+			al.EditsA = append(al.EditsA, ea(i-1))
+			al.EditsB = append(al.EditsB, eb(j-1))
 			i, j = i-1, j-1
 		case i > 0 && get(i-1, j)+1 == c:
 			al.Deleted++
-			al.EditsA = append(al.EditsA, span(&ta, i-1, sa.Start))
+			al.EditsA = append(al.EditsA, ea(i-1))
 			i--
 		default:
 			al.Inserted++
-			al.EditsB = append(al.EditsB, span(&tb, j-1, sb.Start))
+			al.EditsB = append(al.EditsB, eb(j-1))
 			j--
 		}
 	}
