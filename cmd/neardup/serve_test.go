@@ -17,8 +17,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/neardup/neardup/bench"
 )
 
 // server is a "neardup serve" process started by a test.
@@ -101,22 +99,14 @@ func (p *serveProc) wait(t testing.TB) error {
 	}
 }
 
-// articles returns n fresh articles of about words words, IDs prefix-i.
+// freshArticles returns n fresh articles of about words words, IDs
+// prefix-i.
 func freshArticles(t testing.TB, prefix string, n, words int, seed uint64) []map[string]string {
 	t.Helper()
-	seeds, err := bench.ReadSeeds("../../testdata/seeds")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := bench.NewCorpus(seeds, bench.Params{Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
+	gen := newArticleGen(t, seed)
 	out := make([]map[string]string, n)
-	var buf []byte
 	for i := range out {
-		buf = c.AppendArticle(buf[:0], uint64(i), words)
-		out[i] = map[string]string{"id": fmt.Sprintf("%s-%d", prefix, i), "text": string(buf)}
+		out[i] = map[string]string{"id": fmt.Sprintf("%s-%d", prefix, i), "text": gen(i, words)}
 	}
 	return out
 }
