@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -602,14 +601,4 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) {
 	st.IndexLogBytes, _, _ = fileInfo(s.dir, neardup.LogFile)
 	st.SnapshotBytes, _, _ = fileInfo(s.dir, neardup.SnapshotFile)
 	writeJSON(w, http.StatusOK, st)
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, cmp.Compare)
-	return keys
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -185,7 +186,7 @@ func (s *Server) pageDoc(w http.ResponseWriter, r *http.Request) {
 	}
 	render(w, http.StatusOK, "doc.html", map[string]any{
 		"Title": "Article " + id, "Doc": docJSON(ar, det), "Matches": m.Matches, "Shared": shared,
-		"Others": sortedKeys(shared), "Repeats": nrep, "Segs": segments(text, marks),
+		"Others": slices.Sorted(maps.Keys(shared)), "Repeats": nrep, "Segs": segments(text, marks),
 	})
 }
 
@@ -228,10 +229,7 @@ func (s *Server) renderPair(w http.ResponseWriter, det *neardup.Detector, a, b *
 			continue
 		}
 		n := len(ps) + 1
-		al := Align(tb, Span{p.OtherStart, p.OtherEnd}, ta, Span{p.Start, p.End}, s.opt.Normalize)
-		pj := PassageJSON{Start: p.Start, End: p.End, OtherID: p.OtherID, OtherStart: p.OtherStart, OtherEnd: p.OtherEnd,
-			Words: p.Words, Boilerplate: p.Boilerplate, Identity: round(al.Identity()),
-			Substituted: al.Substituted, Inserted: al.Inserted, Deleted: al.Deleted}
+		pj, al := s.passageJSON(p, ta, tb)
 		ps = append(ps, pairPassage{n, pj})
 		title := fmt.Sprintf("passage %d: %d words, identity %.1f %%", n, p.Words, 100*al.Identity())
 		ma = append(ma, mark{Span{p.Start, p.End}, "passage", fmt.Sprintf("a-p%d", n), fmt.Sprintf("b-p%d", n), title})

@@ -224,15 +224,13 @@ type PassageJSON struct {
 // decide turns a detector result into a verdict, as "neardup dedup" does:
 // the most similar match at the Jaccard threshold, otherwise the first
 // containing match at the containment threshold.
-func decide(res *neardup.Result, opt neardup.Options, self string) verdict {
-	for _, m := range res.Matches {
-		if m.ID != self && m.Jaccard >= opt.Threshold {
-			return verdict{Duplicate: true, Of: m.ID, Jaccard: m.Jaccard, Containment: m.Contained, Reason: "duplicate"}
-		}
+func decide(res *neardup.Result, opt neardup.Options) verdict {
+	if m, ok := res.Duplicate(opt.Threshold); ok {
+		return verdict{Duplicate: true, Of: m.ID, Jaccard: m.Jaccard, Containment: m.Contained, Reason: "duplicate"}
 	}
 	if c := opt.Containment; c > 0 {
 		for _, m := range res.Matches {
-			if m.ID != self && m.Contained >= c {
+			if m.Contained >= c {
 				return verdict{Duplicate: true, Of: m.ID, Jaccard: m.Jaccard, Containment: m.Contained, Reason: "contained"}
 			}
 		}
@@ -249,7 +247,7 @@ func (s *Server) add(ctx context.Context, det *neardup.Detector, arts *articles,
 	h := xxhash.Sum64(text)
 	if dry {
 		res := det.Query(text)
-		v := decide(&res, s.opt, "")
+		v := decide(&res, s.opt)
 		return s.verdictJSON(arts, d.ID, text, &res, v, t, "", false, true), 0, nil
 	}
 	stored, busy := arts.reserve(d.ID)
@@ -276,7 +274,7 @@ func (s *Server) add(ctx context.Context, det *neardup.Detector, arts *articles,
 		arts.release(d.ID)
 		return Verdict{}, http.StatusInternalServerError, err
 	}
-	v := decide(&res, s.opt, d.ID)
+	v := decide(&res, s.opt)
 	ar := &article{ID: d.ID, Time: t.UTC(), Added: s.cfg.Now().UTC(), Verdict: v, hash: h}
 	if err := arts.add(ar, text); err != nil {
 		return Verdict{}, http.StatusInternalServerError, err
@@ -329,29 +327,39 @@ func (s *Server) passagesJSON(arts *articles, text []byte, ps []neardup.Passage,
 		if !repeat && p.OtherID == self {
 			continue
 		}
-		j := PassageJSON{Start: p.Start, End: p.End, OtherID: p.OtherID, OtherStart: p.OtherStart, OtherEnd: p.OtherEnd,
-			Words: p.Words, Repeat: repeat, Boilerplate: p.Boilerplate, Identity: 1}
-		if repeat && j.OtherID == "" {
-			j.OtherID = self
-		}
 		other := text
 		if !repeat {
-			other = texts[p.OtherID]
-			if other == nil {
+			var seen bool
+			if other, seen = texts[p.OtherID]; !seen {
 				if ar := arts.get(p.OtherID); ar != nil {
 					other, _ = arts.text(ar)
 				}
 				texts[p.OtherID] = other
 			}
 		}
-		if other != nil && p.OtherEnd <= len(other) {
-			al := Align(other, Span{p.OtherStart, p.OtherEnd}, text, Span{p.Start, p.End}, s.opt.Normalize)
-			j.Identity = round(al.Identity())
-			j.Substituted, j.Inserted, j.Deleted = al.Substituted, al.Inserted, al.Deleted
+		j, _ := s.passageJSON(p, text, other)
+		j.Repeat = repeat
+		if repeat {
+			j.OtherID = self
 		}
 		out = append(out, j)
 	}
 	return out
+}
+
+// passageJSON converts p, a passage of text whose other copy is in other,
+// and aligns the two copies. Without the other text (nil) the alignment is
+// zero and the identity 1: the passage's runs are exact.
+func (s *Server) passageJSON(p neardup.Passage, text, other []byte) (PassageJSON, Alignment) {
+	j := PassageJSON{Start: p.Start, End: p.End, OtherID: p.OtherID, OtherStart: p.OtherStart, OtherEnd: p.OtherEnd,
+		Words: p.Words, Boilerplate: p.Boilerplate, Identity: 1}
+	var al Alignment
+	if other != nil && p.OtherEnd <= len(other) {
+		al = Align(other, Span{p.OtherStart, p.OtherEnd}, text, Span{p.Start, p.End}, s.opt.Normalize)
+		j.Identity = round(al.Identity())
+		j.Substituted, j.Inserted, j.Deleted = al.Substituted, al.Inserted, al.Deleted
+	}
+	return j, al
 }
 
 func round(x float64) float64 { return float64(int64(x*1e4+0.5)) / 1e4 }
