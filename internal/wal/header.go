@@ -41,7 +41,7 @@ const (
 	formatVersion = 1
 	magicLen      = 8
 	fixedHeader   = magicLen + 2 + 4 // magic, version, params length
-	frameHeader   = 8                // record length and CRC
+	frameHeader   = FrameHeader      // record length and CRC
 	magicLog      = "NDUPWAL\n"
 	magicSnapshot = "NDUPSNP\n"
 )
@@ -50,6 +50,15 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // headerSize is the size of a header carrying params of n bytes.
 func headerSize(n int) int64 { return int64(fixedHeader + n + 4) }
+
+// FrameHeader is the size of the frame before each record's payload (its
+// length and CRC): a record appended when Size is s has its payload at
+// offset s+FrameHeader of the file.
+const FrameHeader = 8
+
+// HeaderSize is the size of the header of a log or snapshot with params:
+// the first record's frame starts there.
+func HeaderSize(params []byte) int64 { return headerSize(len(params)) }
 
 // appendHeader appends the file header for magic and params to dst.
 func appendHeader(dst []byte, magic string, params []byte) []byte {
