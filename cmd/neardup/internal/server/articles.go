@@ -64,19 +64,15 @@ type articles struct {
 	buf     []byte
 }
 
-// headerSize is the size of the log header for params p (see package
-// wal): magic, version, params length, params, CRC.
-func headerSize(p []byte) int64 { return int64(8 + 2 + 4 + len(p) + 4) }
-
 // openArticles opens (or creates) the article log at path and reads it.
 func openArticles(path string) (*articles, error) {
 	a := &articles{byID: map[string]*article{}, pending: map[string]bool{}}
-	off := headerSize(articleParams)
+	off := wal.HeaderSize(articleParams)
 	log, rep, err := wal.Open(path, articleParams, wal.Options{Sync: wal.SyncBatch}, func(p []byte) error {
 		if err := a.replay(p, off); err != nil {
 			return err
 		}
-		off += 8 + int64(len(p))
+		off += wal.FrameHeader + int64(len(p))
 		return nil
 	})
 	if err != nil {
@@ -98,7 +94,7 @@ func openArticles(path string) (*articles, error) {
 var ErrCorrupt = errors.New("server: article log is corrupt")
 
 // replay applies one record read from the log, whose payload starts at
-// offset off+8 of the file.
+// offset off+wal.FrameHeader of the file.
 func (a *articles) replay(p []byte, off int64) error {
 	if len(p) == 0 {
 		return ErrCorrupt
@@ -109,7 +105,7 @@ func (a *articles) replay(p []byte, off int64) error {
 		if err != nil {
 			return err
 		}
-		ar.off = off + 8 + int64(textAt)
+		ar.off = off + wal.FrameHeader + int64(textAt)
 		if old := a.byID[ar.ID]; old != nil {
 			return fmt.Errorf("%w: ID %q added twice", ErrCorrupt, ar.ID)
 		}
@@ -265,7 +261,7 @@ func (a *articles) add(ar *article, text []byte) error {
 	if err := a.log.Append(a.buf); err != nil {
 		return err
 	}
-	ar.off, ar.n = base+8+int64(at), len(text)
+	ar.off, ar.n = base+wal.FrameHeader+int64(at), len(text)
 	a.insert(ar)
 	if cap(a.buf) > 1<<20 {
 		a.buf = nil
