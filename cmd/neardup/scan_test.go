@@ -18,20 +18,28 @@ import (
 	"github.com/parquet-go/parquet-go"
 )
 
+// seedCorpus returns the seed articles and a generator of articles made
+// from them with seed.
+func seedCorpus(t testing.TB, seed uint64) ([][]byte, *bench.Corpus) {
+	t.Helper()
+	seeds, err := bench.ReadSeeds("../../testdata/seeds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := bench.NewCorpus(seeds, bench.Params{Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seeds, c
+}
+
 // corpusJSONL is a JSON Lines corpus built from the seed articles: news-like
 // articles of which every tenth is a near-duplicate, some quoting the seeds
 // (passages), with numeric IDs, extra fields in any order, escapes,
 // invalid UTF-8, and bad lines among them.
 func corpusJSONL(t testing.TB, n int) string {
 	t.Helper()
-	seeds, err := bench.ReadSeeds("../../testdata/seeds")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := bench.NewCorpus(seeds, bench.Params{Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
+	seeds, c := seedCorpus(t, 7)
 	var b strings.Builder
 	var buf []byte
 	for i := range n {
@@ -260,14 +268,7 @@ func BenchmarkScanScale(b *testing.B) {
 	if v := os.Getenv("NEARDUP_SCALE_WORDS"); v != "" {
 		fmt.Sscan(v, &words)
 	}
-	seeds, err := bench.ReadSeeds("../../testdata/seeds")
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := bench.NewCorpus(seeds, bench.Params{Seed: 3})
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, c := seedCorpus(b, 3)
 	// The corpus is written to a file first: generating it costs more
 	// than scanning it.
 	path := filepath.Join(b.TempDir(), "corpus.jsonl")

@@ -111,6 +111,20 @@ func freshArticles(t testing.TB, prefix string, n, words int, seed uint64) []map
 	return out
 }
 
+// serveStats fetches a server's /v1/stats.
+func serveStats(t testing.TB, client *http.Client, url string) (st struct{ Documents, Articles int }) {
+	t.Helper()
+	resp, err := client.Get(url + "/v1/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("stats: %d %v", resp.StatusCode, err)
+	}
+	return st
+}
+
 func postJSON(client *http.Client, url string, v any) (int, []byte, error) {
 	b, _ := json.Marshal(v)
 	resp, err := client.Post(url+"/v1/documents", "application/json", bytes.NewReader(b))
@@ -200,13 +214,7 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Fatalf("exit %v:\n%s", err, p.stderr)
 	}
 	p = startServe(t, "-dir", dir)
-	resp, err := http.Get(p.url + "/v1/stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st struct{ Documents, Articles int }
-	json.NewDecoder(resp.Body).Decode(&st)
-	resp.Body.Close()
+	st := serveStats(t, http.DefaultClient, p.url)
 	if st.Documents != 50 || st.Articles != 50 {
 		t.Errorf("after restart: %+v", st)
 	}

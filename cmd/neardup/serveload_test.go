@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -12,20 +11,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/neardup/neardup/bench"
 )
 
 // newArticleGen returns a generator of articles for one goroutine.
 func newArticleGen(t testing.TB, seed uint64) func(i, words int) string {
-	seeds, err := bench.ReadSeeds("../../testdata/seeds")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := bench.NewCorpus(seeds, bench.Params{Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := seedCorpus(t, seed)
 	var buf []byte
 	return func(i, words int) string {
 		buf = c.AppendArticle(buf[:0], uint64(i), words)
@@ -149,13 +139,7 @@ func TestServeLoad(t *testing.T) {
 	start = time.Now()
 	p = startServe(t, "-dir", dir)
 	t.Logf("restarted after SIGKILL in %.1fs", time.Since(start).Seconds())
-	resp, err := client.Get(p.url + "/v1/stats")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st struct{ Documents, Articles int }
-	json.NewDecoder(resp.Body).Decode(&st)
-	resp.Body.Close()
+	st := serveStats(t, client, p.url)
 	if st.Articles < n+len(acked) {
 		t.Errorf("after restart %d articles, want at least %d", st.Articles, n+len(acked))
 	}
