@@ -172,20 +172,29 @@ func (s *Server) pageDoc(w http.ResponseWriter, r *http.Request) {
 		pageError(w, http.StatusNotFound, "No article has the ID %q.", id)
 		return
 	}
-	m, text, err := s.matchesOf(det, arts, ar)
+	text, err := arts.text(ar)
 	if err != nil {
 		pageError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
-	marks, nrep := repeatMarks(text, s.opt, "a")
+	// The words shared with each other article, and the matches; the
+	// passages are aligned only on the pair page.
+	res := det.Query(text)
+	var matches []MatchJSON
+	for _, m := range res.Matches {
+		if m.ID != id {
+			matches = append(matches, matchJSON(m))
+		}
+	}
 	shared := map[string]int{}
-	for _, p := range m.Passages {
-		if !p.Repeat {
+	for _, p := range res.Passages {
+		if p.OtherID != "" && p.OtherID != id {
 			shared[p.OtherID] += p.Words
 		}
 	}
+	marks, nrep := repeatMarks(text, s.opt, "a")
 	render(w, http.StatusOK, "doc.html", map[string]any{
-		"Title": "Article " + id, "Doc": docJSON(ar, det), "Matches": m.Matches, "Shared": shared,
+		"Title": "Article " + id, "Doc": docJSON(ar, det), "Matches": matches, "Shared": shared,
 		"Others": slices.Sorted(maps.Keys(shared)), "Repeats": nrep, "Segs": segments(text, marks),
 	})
 }
@@ -246,7 +255,8 @@ func (s *Server) renderPair(w http.ResponseWriter, det *neardup.Detector, a, b *
 	var sim *MatchJSON
 	for _, m := range res.Matches {
 		if m.ID == b.ID {
-			sim = &MatchJSON{ID: m.ID, Jaccard: round(m.Jaccard), Contained: round(m.Contained), Contains: round(m.Contains), Exact: m.Exact}
+			mj := matchJSON(m)
+			sim = &mj
 		}
 	}
 	render(w, http.StatusOK, "pair.html", map[string]any{

@@ -309,7 +309,7 @@ func (s *Server) verdictJSON(arts *articles, id string, text []byte, res *neardu
 		if m.ID == self {
 			continue
 		}
-		out.Matches = append(out.Matches, MatchJSON{ID: m.ID, Jaccard: round(m.Jaccard), Contained: round(m.Contained), Contains: round(m.Contains), Exact: m.Exact})
+		out.Matches = append(out.Matches, matchJSON(m))
 	}
 	out.Passages = s.passagesJSON(arts, text, res.Passages, self, !existing && !dry)
 	return out
@@ -345,6 +345,10 @@ func (s *Server) passagesJSON(arts *articles, text []byte, ps []neardup.Passage,
 		out = append(out, j)
 	}
 	return out
+}
+
+func matchJSON(m neardup.Match) MatchJSON {
+	return MatchJSON{ID: m.ID, Jaccard: round(m.Jaccard), Contained: round(m.Contained), Contains: round(m.Contains), Exact: m.Exact}
 }
 
 // passageJSON converts p, a passage of text whose other copy is in other,

@@ -565,6 +565,12 @@ func TestPairPage(t *testing.T) {
 	if strings.Contains(colA, `class="repeat`) {
 		t.Errorf("000 has no repeat")
 	}
+	// The page of 000 lists 001 among the articles it shares passages
+	// with, by the quote's 11 words.
+	_, body = ts.do("GET", "/doc/000", "")
+	if !strings.Contains(string(body), `<li><a href="/pair/000/001">001</a>: 11 words</li>`) {
+		t.Errorf("page of 000 lacks the passage shared with 001")
+	}
 }
 
 func TestSegments(t *testing.T) {
