@@ -27,9 +27,30 @@ type Passage struct {
 	// Words is the number of normalized words of the passage in this
 	// document.
 	Words int
+	// Identity is the share of matched words in the word alignment of the
+	// two copies (see passage.Passage.Identity): 1 for an exact copy, at
+	// least Options.Passage.MinIdentity (default 0.8) otherwise.
+	Identity float64
+	// Matched, Substituted, Inserted and Deleted count the words of that
+	// alignment: words equal in both copies, words of the other copy
+	// replaced by another here, words present here only and words of the
+	// other copy missing here.
+	Matched, Substituted, Inserted, Deleted int
 	// Boilerplate is set when most of the passage's fingerprints were
 	// already in at least Options.BoilerplateDF indexed documents.
 	Boilerplate bool
+}
+
+// withAlignment returns p with the alignment of q. swap says that p's own
+// side is q's B (a repeat, whose later copy is B): then q's inserted
+// tokens, present in A only, are deleted ones from p's side.
+func withAlignment(p Passage, q passage.Passage, swap bool) Passage {
+	p.Identity, p.Matched, p.Substituted = q.Identity(), q.Matched, q.Substituted
+	p.Inserted, p.Deleted = q.Inserted, q.Deleted
+	if swap {
+		p.Inserted, p.Deleted = q.Deleted, q.Inserted
+	}
+	return p
 }
 
 // Repeat reports whether the passage is repeated inside one document.
@@ -113,8 +134,8 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 	for _, p := range pw.repeats {
 		s, e := toks.Span(p.B.Start, p.B.End)
 		os, oe := toks.Span(p.A.Start, p.A.End)
-		out = append(out, Passage{Start: s, End: e, OtherID: id, OtherStart: os, OtherEnd: oe,
-			Words: words(p.B), Boilerplate: d.boilerplate(ws.fps, p.B, 0)})
+		out = append(out, withAlignment(Passage{Start: s, End: e, OtherID: id, OtherStart: os, OtherEnd: oe,
+			Words: words(p.B), Boilerplate: d.boilerplate(ws.fps, p.B, 0)}, p, true))
 	}
 	// The (document, fingerprint) pairs that may lie in a passage, by
 	// document: each candidate costs what it shares, not its length. The
@@ -177,9 +198,9 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		for _, p := range pw.found {
 			s, e2 := toks.Span(p.A.Start, p.A.End)
 			offs := pd.offsets
-			out = append(out, Passage{Start: s, End: e2, OtherID: d.docs.get(c).id,
+			out = append(out, withAlignment(Passage{Start: s, End: e2, OtherID: d.docs.get(c).id,
 				OtherStart: int(offs[2*p.B.Start]), OtherEnd: int(offs[2*p.B.End-1]),
-				Words: words(p.A), Boilerplate: d.boilerplate(ws.fps, p.A, selfCount)})
+				Words: words(p.A), Boilerplate: d.boilerplate(ws.fps, p.A, selfCount)}, p, false))
 		}
 	}
 	slices.SortStableFunc(out, func(x, y Passage) int {
@@ -273,7 +294,7 @@ func (f *RepeatFinder) Find(dst []Passage, text []byte) []Passage {
 	for _, p := range f.pass.repeats {
 		s, e := f.toks.Span(p.B.Start, p.B.End)
 		os, oe := f.toks.Span(p.A.Start, p.A.End)
-		dst = append(dst, Passage{Start: s, End: e, OtherStart: os, OtherEnd: oe, Words: p.B.End - p.B.Start})
+		dst = append(dst, withAlignment(Passage{Start: s, End: e, OtherStart: os, OtherEnd: oe, Words: p.B.End - p.B.Start}, p, true))
 	}
 	return dst
 }

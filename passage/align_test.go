@@ -18,15 +18,15 @@ func alignBoth(t *testing.T, p Params, a, b []uint32) []Passage {
 		t.Fatalf("all-shingle seeds give %+v, fingerprint seeds give %+v", all, fp)
 	}
 	checkValid(t, all, a, b, p.minWords(), false)
-	return all
+	return spans(all)
 }
 
-func pass(a0, a1, b0, b1 int) Passage { return Passage{Range{a0, a1}, Range{b0, b1}} }
+func pass(a0, a1, b0, b1 int) Passage { return Passage{A: Range{a0, a1}, B: Range{b0, b1}} }
 
 func TestAlignPlanted(t *testing.T) {
 	var next uint32
 	n := func(k int) []uint32 { return ids(&next, k) }
-	p := Params{}
+	p := Params{MinIdentity: 1}
 
 	// Shared blocks at the very start and the very end of both documents.
 	s, e := n(20), n(15)
@@ -68,7 +68,7 @@ func TestAlignPlanted(t *testing.T) {
 		t.Errorf("substitution: got %+v, want %+v", got, want)
 	}
 	// No bridging: the two runs.
-	q := Params{MaxGap: -1}
+	q := Params{MinIdentity: 1, MaxGap: -1}
 	want = []Passage{pass(5, 45, 0, 40), pass(47, 85, 42, 80)}
 	if got := alignBoth(t, q, a, b); !slices.Equal(got, want) {
 		t.Errorf("no bridging: got %+v, want %+v", got, want)
@@ -99,7 +99,7 @@ func TestAlignPlanted(t *testing.T) {
 		a = cat(n(3), r1, n(20), r2, n(3))
 		b = cat(r2, n(20), r1)
 		want = []Passage{pass(3, 3+g, g-1+20, 2*g-1+20)}
-		if got := alignBoth(t, Params{MinWords: g}, a, b); !slices.Equal(got, want) {
+		if got := alignBoth(t, Params{MinIdentity: 1, MinWords: g}, a, b); !slices.Equal(got, want) {
 			t.Errorf("g=%d: got %+v, want %+v", g, got, want)
 		}
 	}
@@ -130,7 +130,7 @@ func TestAlignEdgeCases(t *testing.T) {
 	var next uint32
 	blk := ids(&next, 30)
 	a, b := mkDoc(blk), mkDoc(blk)
-	p := Params{}
+	p := Params{MinIdentity: 1}
 	if got := p.Align(nil, a, b, nil); len(got) != 0 {
 		t.Errorf("no seeds: %+v", got)
 	}
@@ -138,16 +138,16 @@ func TestAlignEdgeCases(t *testing.T) {
 	if got := p.Align(nil, a, b, bad); len(got) != 0 {
 		t.Errorf("invalid seeds: %+v", got)
 	}
-	if got := p.Align(nil, a, b, []Seed{{7, 7}}); !slices.Equal(got, []Passage{pass(0, 30, 0, 30)}) {
+	if got := spans(p.Align(nil, a, b, []Seed{{7, 7}})); !slices.Equal(got, []Passage{pass(0, 30, 0, 30)}) {
 		t.Errorf("one seed: %+v", got)
 	}
 	// Inconsistent documents: fewer shingles than tokens, or more.
 	short := Doc{Tokens: blk, Shingles: a.Shingles[:10]}
-	if got := p.Align(nil, short, b, []Seed{{7, 7}, {12, 12}}); !slices.Equal(got, []Passage{pass(0, 30, 0, 30)}) {
+	if got := spans(p.Align(nil, short, b, []Seed{{7, 7}, {12, 12}})); !slices.Equal(got, []Passage{pass(0, 30, 0, 30)}) {
 		t.Errorf("few shingles: %+v", got)
 	}
 	long := Doc{Tokens: blk[:12], Shingles: a.Shingles}
-	if got := p.Align(nil, long, b, []Seed{{3, 3}, {20, 20}}); !slices.Equal(got, []Passage{pass(0, 12, 0, 12)}) {
+	if got := spans(p.Align(nil, long, b, []Seed{{3, 3}, {20, 20}})); !slices.Equal(got, []Passage{pass(0, 12, 0, 12)}) {
 		t.Errorf("many shingles: %+v", got)
 	}
 	// Documents shorter than MinWords.
@@ -157,7 +157,7 @@ func TestAlignEdgeCases(t *testing.T) {
 	}
 	// dst is appended to.
 	dst := []Passage{pass(1, 2, 3, 4)}
-	got := p.Align(dst, a, b, []Seed{{0, 0}})
+	got := spans(p.Align(dst, a, b, []Seed{{0, 0}}))
 	if !slices.Equal(got, []Passage{pass(1, 2, 3, 4), pass(0, 30, 0, 30)}) {
 		t.Errorf("append: %+v", got)
 	}
@@ -176,13 +176,13 @@ func TestAlignBruteForce(t *testing.T) {
 		g := ShingleSize + rng.IntN(8)
 		runs := bruteRuns(a, b, g)
 
-		exact := Params{MinWords: g, MaxGap: -1}
+		exact := Params{MinIdentity: 1, MinWords: g, MaxGap: -1}
 		got := alignBoth(t, exact, a, b)
 		if want := refDedup(runs, false); !slices.Equal(got, want) {
 			t.Fatalf("g=%d a=%v b=%v\ngot  %+v\nwant %+v", g, a, b, got, want)
 		}
 
-		bridged := Params{MinWords: g, MaxGap: rng.IntN(10)}
+		bridged := Params{MinIdentity: 1, MinWords: g, MaxGap: rng.IntN(10)}
 		got = alignBoth(t, bridged, a, b)
 		checkCovered(t, got, runs, false)
 	}

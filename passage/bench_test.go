@@ -21,7 +21,7 @@ func benchPair(b *testing.B) (string, string) {
 func BenchmarkFingerprints(b *testing.B) {
 	text := readSeeds(b)["001"]
 	d, _ := newDoc(text)
-	p := passage.Params{}
+	p := passage.Params{MinIdentity: 1}
 	dst := p.AppendFingerprints(nil, d)
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()

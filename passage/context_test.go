@@ -41,7 +41,7 @@ func TestContextFilterExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, g := range []int{5, 6, 7, 8, 10, 11, 15} {
 		for _, gap := range []int{0, -1} {
-			p := Params{MinWords: g, MaxGap: gap}
+			p := Params{MinIdentity: 1, MinWords: g, MaxGap: gap}
 			dropped, total, found := 0, 0, 0
 			for trial := range 300 {
 				vocab := 3 + rng.IntN(12)
@@ -102,7 +102,7 @@ func TestContextFilterExact(t *testing.T) {
 func TestContexts(t *testing.T) {
 	var next uint32
 	d := mkDoc(ids(&next, 20)) // 16 shingles
-	p := Params{}              // MinWords 10: context distance 3
+	p := Params{MinIdentity: 1}              // MinWords 10: context distance 3
 	if c := p.contextDist(); c != 3 {
 		t.Fatalf("context distance %d, want 3", c)
 	}
@@ -120,7 +120,7 @@ func TestContexts(t *testing.T) {
 			t.Errorf("Context(%d) = %#x, want %#x", pos, got, want)
 		}
 	}
-	if c := (Params{MinWords: ShingleSize}).Context(d, 8); c != 0 {
+	if c := (Params{MinIdentity: 1, MinWords: ShingleSize}).Context(d, 8); c != 0 {
 		t.Errorf("MinWords = ShingleSize: Context = %#x, want 0", c)
 	}
 	for _, c := range []struct {

@@ -37,22 +37,31 @@ func ExampleFinder_Align() {
 	da, ta := newDoc(a)
 	db, tb := newDoc(b)
 
-	var f passage.Finder // defaults: MinWords 10, MaxGap 8
+	var f passage.Finder // defaults: MinWords 10, MaxGap 8, MinIdentity 0.8
 	fa := f.Params.AppendFingerprints(nil, da)
 	fb := f.Params.AppendFingerprints(nil, db)
 	seeds := f.AppendSeeds(nil, fa, fb)
-	// The inserted word splits the shared text into two runs of 11 tokens.
-	// Bridged, the two sides of so short a passage would share too few
-	// shingles to read as the same text, so they are two adjacent passages.
+	// The inserted word splits the shared text into two runs of 11
+	// tokens; aligned through the edit, they are one passage.
 	for _, p := range f.Align(nil, da, db, seeds) {
 		fmt.Printf("A %v: %s\n", p.A, quote(a, ta, p.A))
 		fmt.Printf("B %v: %s\n", p.B, quote(b, tb, p.B))
+		fmt.Printf("identity %.3f: %d matched, %d substituted, %d inserted, %d deleted\n",
+			p.Identity(), p.Matched, p.Substituted, p.Inserted, p.Deleted)
+	}
+	// Exact passages (MinIdentity 1): the two sides of so short a bridged
+	// passage would share too few shingles to read as the same text, so
+	// the runs are two adjacent passages.
+	f.Params.MinIdentity = 1
+	for _, p := range f.Align(nil, da, db, seeds) {
+		fmt.Printf("exact A %v B %v\n", p.A, p.B)
 	}
 	// Output:
-	// A {6 17}: la très contestée réforme des retraites voulue par le gouvernement serait
-	// B {3 14}: la très contestée réforme des retraites voulue par le gouvernement serait
-	// A {17 28}: présentée en conseil des ministres au début de la semaine prochaine
-	// B {15 26}: présentée en conseil des ministres au début de la semaine prochaine
+	// A {6 28}: la très contestée réforme des retraites voulue par le gouvernement serait présentée en conseil des ministres au début de la semaine prochaine
+	// B {3 26}: la très contestée réforme des retraites voulue par le gouvernement serait finalement présentée en conseil des ministres au début de la semaine prochaine
+	// identity 0.957: 22 matched, 0 substituted, 0 inserted, 1 deleted
+	// exact A {6 17} B {3 14}
+	// exact A {17 28} B {15 26}
 }
 
 func ExampleFinder_Repeats() {

@@ -25,6 +25,8 @@ type Finder struct {
 	open   []interval
 	join   joinTable
 	ga, gb []int32
+	dp     []int32  // alignment tables
+	rev    []uint32 // reversed token windows of left extensions
 
 	// Repeats.
 	slots   []uint64
@@ -43,6 +45,7 @@ type chain struct {
 	aS, aE, bS, bE int // the passage so far
 	tA, tB         int // start of the last run
 	shared         int // shingles of the runs chained so far
+	e              edits
 }
 
 // shingles returns the number of word shingles of a run of n tokens.
@@ -104,6 +107,10 @@ func (f *Finder) Align(dst []Passage, a, b Doc, seeds []Seed) []Passage {
 		return dst
 	}
 	ta, tb := a.Tokens[:na], b.Tokens[:nb]
+	anchor := g // the shortest run kept
+	if f.Params.minIdentity() < 1 {
+		anchor = ShingleSize
+	}
 	keys := f.keys[:0]
 	for _, s := range seeds {
 		pa, pb := int(s.A), int(s.B)
@@ -144,12 +151,12 @@ func (f *Finder) Align(dst []Passage, a, b Doc, seeds []Seed) []Passage {
 			s--
 		}
 		end = max(e, q+1)
-		if e-s >= g {
+		if e-s >= anchor {
 			runs = append(runs, run{aS: s, aE: e, bS: s - d, bE: e - d})
 		}
 	}
 	f.runs = runs
-	return f.finish(dst, runs, false)
+	return f.finish(dst, runs, ta, tb, false)
 }
 
 // diagKey packs a diagonal and a position so that keys sort by diagonal,
@@ -158,18 +165,33 @@ func diagKey(d, q int) uint64 {
 	return uint64(uint32(int32(d))^1<<31)<<32 | uint64(uint32(q))
 }
 
-// finish chains runs into passages, removes covered passages and appends
-// the rest to dst sorted by position. self selects the rules of Repeats.
-func (f *Finder) finish(dst []Passage, runs []run, self bool) []Passage {
+// exact returns the passage of the run r.
+func exact(r run) Passage {
+	n := r.aE - r.aS
+	return Passage{A: Range{r.aS, r.aE}, B: Range{r.bS, r.bE}, Matched: n, Aligned: n}
+}
+
+// withEdits returns the passage a[aS:aE], b[bS:bE] with the counts e.
+func withEdits(aS, aE, bS, bE int, e edits) Passage {
+	return Passage{A: Range{aS, aE}, B: Range{bS, bE}, Matched: e.m, Substituted: e.s,
+		Inserted: e.i, Deleted: e.d, Aligned: e.m + e.s + e.i + e.d - e.block}
+}
+
+// finish chains runs of ta and tb (the same tokens for Repeats) into
+// passages, removes covered passages and appends the rest to dst sorted by
+// position. self selects the rules of Repeats.
+func (f *Finder) finish(dst []Passage, runs []run, ta, tb []uint32, self bool) []Passage {
 	if len(runs) == 0 {
 		return dst
 	}
 	slices.SortFunc(runs, cmpRun)
 	runs = slices.Compact(runs)
 	cand := f.cand[:0]
-	if gap := f.Params.maxGap(); gap < 0 {
+	if f.Params.minIdentity() < 1 {
+		cand = f.chainEdits(cand, runs, ta, tb, self)
+	} else if gap := f.Params.maxGap(); gap < 0 {
 		for _, r := range runs {
-			cand = append(cand, Passage{A: Range{r.aS, r.aE}, B: Range{r.bS, r.bE}})
+			cand = append(cand, exact(r))
 		}
 	} else {
 		chains := f.chains[:0]
@@ -210,14 +232,17 @@ func (f *Finder) finish(dst []Passage, runs []run, self bool) []Passage {
 				c := &chains[best]
 				o := max(0, c.aE-r.aS, c.bE-r.bS)
 				c.shared += shingles(r.aE - r.aS - o)
+				c.e.add(f.alignGap(ta[c.aE:r.aS+o], tb[c.bE:r.bS+o], gap))
+				c.e.m += r.aE - r.aS - o
 				c.aE, c.bE, c.tA, c.tB = r.aE, r.bE, r.aS, r.bS
 				continue
 			}
 			active = append(active, len(chains))
-			chains = append(chains, chain{aS: r.aS, aE: r.aE, bS: r.bS, bE: r.bE, tA: r.aS, tB: r.bS, shared: shingles(r.aE - r.aS)})
+			chains = append(chains, chain{aS: r.aS, aE: r.aE, bS: r.bS, bE: r.bE, tA: r.aS, tB: r.bS,
+				shared: shingles(r.aE - r.aS), e: edits{m: r.aE - r.aS}})
 		}
 		for _, c := range chains {
-			cand = append(cand, Passage{A: Range{c.aS, c.aE}, B: Range{c.bS, c.bE}})
+			cand = append(cand, withEdits(c.aS, c.aE, c.bS, c.bE, c.e))
 		}
 		f.chains, f.active = chains, active
 	}

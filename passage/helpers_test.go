@@ -90,7 +90,7 @@ func bruteRuns(a, b []uint32, g int) []Passage {
 				l++
 			}
 			if l >= g {
-				out = append(out, Passage{Range{i, i + l}, Range{j, j + l}})
+				out = append(out, Passage{A: Range{i, i + l}, B: Range{j, j + l}})
 			}
 		}
 	}
@@ -125,7 +125,7 @@ func bruteSelfRuns(t []uint32, g int) []Passage {
 // by trying every multiple D of d.
 func refTrim(s, l, d int) Passage {
 	if l <= d {
-		return Passage{Range{s, s + l}, Range{s + d, s + d + l}}
+		return Passage{A: Range{s, s + l}, B: Range{s + d, s + d + l}}
 	}
 	r := l + d
 	bestM, bestD := -1, 0
@@ -134,7 +134,7 @@ func refTrim(s, l, d int) Passage {
 			bestM, bestD = m, D
 		}
 	}
-	return Passage{Range{s, s + bestM}, Range{s + bestD, s + bestD + bestM}}
+	return Passage{A: Range{s, s + bestM}, B: Range{s + bestD, s + bestD + bestM}}
 }
 
 // refDedup keeps the candidates that no candidate earlier in the size order
@@ -195,6 +195,12 @@ func checkValid(t *testing.T, ps []Passage, a, b []uint32, g int, self bool) {
 		if a[p.A.Start] != b[p.B.Start] || a[p.A.End-1] != b[p.B.End-1] {
 			t.Fatalf("passage %d %+v: tokens differ at the ends", i, p)
 		}
+		if p.Matched+p.Substituted+p.Inserted != p.A.Len() || p.Matched+p.Substituted+p.Deleted != p.B.Len() {
+			t.Fatalf("passage %d %+v: counts do not add up to the ranges", i, p)
+		}
+		if id := p.Identity(); !(id > 0 && id <= 1) || p.Aligned > p.Matched+p.Substituted+p.Inserted+p.Deleted {
+			t.Fatalf("passage %d %+v: identity %v", i, p, id)
+		}
 		if self && p.A.End > p.B.Start {
 			t.Fatalf("passage %d %+v: copies overlap", i, p)
 		}
@@ -207,6 +213,15 @@ func checkValid(t *testing.T, ps []Passage, a, b []uint32, g int, self bool) {
 			}
 		}
 	}
+}
+
+// spans returns the ranges of ps, without their counts.
+func spans(ps []Passage) []Passage {
+	out := make([]Passage, len(ps))
+	for i, p := range ps {
+		out[i] = Passage{A: p.A, B: p.B}
+	}
+	return out
 }
 
 // checkCovered checks that every run is covered by a single passage.

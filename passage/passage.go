@@ -76,10 +76,33 @@ func (r Range) Len() int { return r.End - r.Start }
 // Passage is a passage shared by two token sequences: tokens A of the first
 // document correspond to tokens B of the second (or, for [Finder.Repeats],
 // of the same document). A and B have equal token hashes at both ends; when
-// the passage bridges edits (see [Params.MaxGap]) their lengths may differ.
-// It is a plain value.
+// the passage bridges edits (see [Params.MaxGap] and [Params.MinIdentity])
+// their lengths may differ. It is a plain value.
 type Passage struct {
 	A, B Range
+
+	// Matched, Substituted, Inserted and Deleted count the tokens of an
+	// alignment of A with B with the fewest edits: tokens equal on both
+	// sides, tokens replaced by another, tokens of A absent from B and
+	// tokens of B absent from A. Matched+Substituted+Inserted is A.Len()
+	// and Matched+Substituted+Deleted is B.Len().
+	Matched, Substituted, Inserted, Deleted int
+
+	// Aligned is the aligned length on which Identity is computed:
+	// Matched+Substituted+Inserted+Deleted, except that each block of more
+	// than MaxGap consecutive tokens present in one copy only (a line or
+	// a sentence inserted into it, up to [MaxInsert] tokens) counts as one
+	// position.
+	Aligned int
+}
+
+// Identity returns the aligned-token identity of p, Matched/Aligned: 1 for
+// an exact copy, 0 for an empty passage.
+func (p Passage) Identity() float64 {
+	if p.Aligned <= 0 {
+		return 0
+	}
+	return float64(p.Matched) / float64(p.Aligned)
 }
 
 // Params configures passage finding. It is a plain comparable value; the
@@ -99,15 +122,33 @@ type Params struct {
 	// a negative value disables bridging, so that every passage is a single
 	// maximal run.
 	MaxGap int
+
+	// MinIdentity is the lowest [Passage.Identity] of a reported passage.
+	// Below 1, passages are aligned through edits: runs of equal tokens
+	// (from ShingleSize tokens on) are chained when the tokens between
+	// them align with at most MaxGap edits besides one block of up to
+	// [MaxInsert] tokens present in one copy only, and each chain is
+	// extended at both ends while the alignment gains (one edit at most
+	// per matched token), so that an edited copy is one passage. A
+	// passage must still hold at least MinWords matched tokens. Every run
+	// of MinWords equal tokens is reported, inside such a passage or on
+	// its own. Zero means DefaultMinIdentity; 1 (or more) gives exact
+	// passages: maximal runs of equal tokens bridged by MaxGap only. It
+	// must lie in [0, 1] (values above 1 are treated as 1, negative ones
+	// as 0, NaN as 1).
+	MinIdentity float64
 }
 
 // Validate reports whether p is valid. It returns an error wrapping
 // [ErrParams] when MinWords is negative or positive but below
-// [ShingleSize]. The other methods never fail: they use the substitutes
+// [ShingleSize], or MinIdentity outside [0, 1]. The other methods never fail: they use the substitutes
 // documented on each field.
 func (p Params) Validate() error {
 	if p.MinWords < 0 || (p.MinWords > 0 && p.MinWords < ShingleSize) {
 		return fmt.Errorf("%w: MinWords %d must be 0 or at least %d", ErrParams, p.MinWords, ShingleSize)
+	}
+	if !(p.MinIdentity >= 0 && p.MinIdentity <= 1) {
+		return fmt.Errorf("%w: MinIdentity %v must lie in [0, 1]", ErrParams, p.MinIdentity)
 	}
 	return nil
 }

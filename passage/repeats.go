@@ -19,6 +19,10 @@ func (f *Finder) Repeats(dst []Passage, d Doc) []Passage {
 		return dst
 	}
 	t := d.Tokens[:n]
+	anchor := g // the shortest run kept
+	if f.Params.minIdentity() < 1 {
+		anchor = ShingleSize
+	}
 	prev := f.linkPrev(d.Shingles[:ns])
 
 	lastEnd := f.lastEnd
@@ -48,13 +52,13 @@ func (f *Finder) Repeats(dst []Passage, d Doc) []Passage {
 				s--
 			}
 			lastEnd[dd] = max(e, j+1)
-			if r, ok := selfRun(s, e, dd, g); ok {
+			if r, ok := selfRun(s, e, dd, anchor); ok {
 				runs = append(runs, r)
 			}
 		}
 	}
 	f.runs = runs
-	return f.finish(dst, runs, true)
+	return f.finish(dst, runs, t, t, true)
 }
 
 // selfRun turns the maximal run t[s:e] == t[s+d:e+d] into a pair of

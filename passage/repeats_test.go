@@ -10,13 +10,13 @@ func repeats(t *testing.T, p Params, toks []uint32) []Passage {
 	t.Helper()
 	got := p.Repeats(nil, mkDoc(toks))
 	checkValid(t, got, toks, toks, p.minWords(), true)
-	return got
+	return spans(got)
 }
 
 func TestRepeatsPlanted(t *testing.T) {
 	var next uint32
 	n := func(k int) []uint32 { return ids(&next, k) }
-	p := Params{}
+	p := Params{MinIdentity: 1}
 	check := func(name string, toks []uint32, want []Passage) {
 		t.Helper()
 		if got := repeats(t, p, toks); !slices.Equal(got, want) {
@@ -45,7 +45,7 @@ func TestRepeatsPlanted(t *testing.T) {
 		r1, r2 := n(g), n(g-1)
 		toks := cat(r1, n(3), r2, n(3), r1, n(3), r2)
 		want := []Passage{pass(0, g, 2*g+5, 3*g+5)}
-		if got := repeats(t, Params{MinWords: g}, toks); !slices.Equal(got, want) {
+		if got := repeats(t, Params{MinIdentity: 1, MinWords: g}, toks); !slices.Equal(got, want) {
 			t.Errorf("g=%d: got %+v, want %+v", g, got, want)
 		}
 	}
@@ -92,7 +92,7 @@ func TestRepeatsEdgeCases(t *testing.T) {
 	var next uint32
 	x := ids(&next, 15)
 	d := mkDoc(cat(x, x))
-	p := Params{}
+	p := Params{MinIdentity: 1}
 	for _, bad := range []Doc{
 		{},
 		{Tokens: d.Tokens},
@@ -108,7 +108,7 @@ func TestRepeatsEdgeCases(t *testing.T) {
 	junk := Doc{Tokens: d.Tokens, Shingles: make([]uint64, len(d.Shingles))}
 	got := p.Repeats(nil, junk)
 	checkValid(t, got, d.Tokens, d.Tokens, 10, true)
-	if !slices.Equal(got, []Passage{pass(0, 15, 15, 30)}) {
+	if !slices.Equal(spans(got), []Passage{pass(0, 15, 15, 30)}) {
 		t.Errorf("constant shingles: %+v", got)
 	}
 	// Hash collisions between different token sequences are ignored.
@@ -140,7 +140,7 @@ func TestRepeatsBruteForce(t *testing.T) {
 		d := mkDoc(toks)
 		runs := bruteSelfRuns(toks, g)
 
-		exact := Params{MinWords: g, MaxGap: -1}
+		exact := Params{MinIdentity: 1, MinWords: g, MaxGap: -1}
 		got := repeats(t, exact, toks)
 		if !occBinds(d) {
 			if want := refDedup(runs, true); !slices.Equal(got, want) {
@@ -148,7 +148,7 @@ func TestRepeatsBruteForce(t *testing.T) {
 			}
 		}
 
-		bridged := Params{MinWords: g, MaxGap: rng.IntN(10)}
+		bridged := Params{MinIdentity: 1, MinWords: g, MaxGap: rng.IntN(10)}
 		got = repeats(t, bridged, toks)
 		if !occBinds(d) {
 			checkCovered(t, got, runs, true)
@@ -162,7 +162,7 @@ func TestRepeatsAllocs(t *testing.T) {
 	d := mkDoc(cat(randToks(rng, 50, 3000), body, body))
 	var f Finder
 	dst := f.Repeats(nil, d)
-	if !slices.Equal(dst, []Passage{pass(50, 850, 850, 1650)}) {
+	if !slices.Equal(spans(dst), []Passage{pass(50, 850, 850, 1650)}) {
 		t.Fatalf("got %+v", dst)
 	}
 	if n := testing.AllocsPerRun(50, func() { dst = f.Repeats(dst[:0], d) }); n != 0 {
@@ -181,7 +181,7 @@ func TestFinderReuse(t *testing.T) {
 		a = plant(rng, a, a, vocab)
 		b := plant(rng, a, randToks(rng, rng.IntN(200), vocab), vocab)
 		da, db := mkDoc(a), mkDoc(b)
-		f.Params = Params{MinWords: ShingleSize + rng.IntN(10), MaxGap: rng.IntN(12) - 2}
+		f.Params = Params{MinIdentity: 1, MinWords: ShingleSize + rng.IntN(10), MaxGap: rng.IntN(12) - 2}
 		p := f.Params
 		if got, want := f.Repeats(nil, da), p.Repeats(nil, da); !slices.Equal(got, want) {
 			t.Fatalf("Repeats: reused %+v, fresh %+v", got, want)

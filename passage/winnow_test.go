@@ -37,7 +37,7 @@ func TestWindow(t *testing.T) {
 	for _, c := range []struct{ minWords, want int }{
 		{0, 6}, {-3, 6}, {1, 1}, {4, 1}, {5, 1}, {6, 2}, {10, 6}, {25, 21},
 	} {
-		if got := (Params{MinWords: c.minWords}).Window(); got != c.want {
+		if got := (Params{MinIdentity: 1, MinWords: c.minWords}).Window(); got != c.want {
 			t.Errorf("Window(MinWords=%d) = %d, want %d", c.minWords, got, c.want)
 		}
 	}
@@ -65,7 +65,7 @@ func TestWinnowMatchesReference(t *testing.T) {
 		for i := range h {
 			h[i] = uint64(rng.IntN(vocab))
 		}
-		p := Params{MinWords: 5 + rng.IntN(10)}
+		p := Params{MinIdentity: 1, MinWords: 5 + rng.IntN(10)}
 		got := p.AppendFingerprints(nil, Doc{Shingles: h})
 		want := refWinnow(h, p.Window())
 		if !slices.Equal(got, want) {
@@ -76,7 +76,7 @@ func TestWinnowMatchesReference(t *testing.T) {
 
 func TestWinnowExact(t *testing.T) {
 	h := []uint64{7, 3, 9, 3, 8, 8, 2, 6, 6, 6, 5, 9, 9, 9, 9}
-	got := Params{MinWords: 7}.AppendFingerprints(nil, Doc{Shingles: h}) // w = 3
+	got := Params{MinIdentity: 1, MinWords: 7}.AppendFingerprints(nil, Doc{Shingles: h}) // w = 3
 	want := []Fingerprint{{3, 1}, {3, 3}, {2, 6}, {6, 9}, {5, 10}, {9, 13}}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
@@ -84,7 +84,7 @@ func TestWinnowExact(t *testing.T) {
 	// Constant hashes: robust winnowing keeps one choice per window
 	// length, at positions w-1, 2w-1, ...
 	c := make([]uint64, 100)
-	got = Params{}.AppendFingerprints(nil, Doc{Shingles: c})
+	got = Params{MinIdentity: 1}.AppendFingerprints(nil, Doc{Shingles: c})
 	if len(got) != 16 {
 		t.Fatalf("constant text: %d fingerprints, want 16", len(got))
 	}
@@ -94,11 +94,11 @@ func TestWinnowExact(t *testing.T) {
 		}
 	}
 	// Short documents are one window.
-	got = Params{}.AppendFingerprints(nil, Doc{Shingles: []uint64{4, 1, 1}})
+	got = Params{MinIdentity: 1}.AppendFingerprints(nil, Doc{Shingles: []uint64{4, 1, 1}})
 	if !slices.Equal(got, []Fingerprint{{1, 2}}) {
 		t.Fatalf("short doc: %v", got)
 	}
-	if got := (Params{}).AppendFingerprints(nil, Doc{}); len(got) != 0 {
+	if got := (Params{MinIdentity: 1}).AppendFingerprints(nil, Doc{}); len(got) != 0 {
 		t.Fatalf("empty doc: %v", got)
 	}
 }
@@ -112,7 +112,7 @@ func TestWinnowDensity(t *testing.T) {
 		h[i] = rng.Uint64()
 	}
 	for _, g := range []int{6, 10, 20} {
-		p := Params{MinWords: g}
+		p := Params{MinIdentity: 1, MinWords: g}
 		w := p.Window()
 		got := len(p.AppendFingerprints(nil, Doc{Shingles: h}))
 		want := 2 * float64(len(h)) / float64(w+1)
@@ -130,7 +130,7 @@ func TestWinnowGuarantee(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for trial := 0; trial < 3000; trial++ {
 		g := ShingleSize + rng.IntN(12)
-		p := Params{MinWords: g, MaxGap: -1}
+		p := Params{MinIdentity: 1, MinWords: g, MaxGap: -1}
 		w := p.Window()
 		vocab := 2 + rng.IntN(40) // small vocabularies give ties
 		run := randToks(rng, g, vocab)
@@ -159,7 +159,7 @@ func TestWinnowGuarantee(t *testing.T) {
 			continue
 		}
 		ps := p.Align(nil, da, db, AppendSeeds(nil, fa, fb))
-		want := Passage{Range{pa, pa + g}, Range{pb, pb + g}}
+		want := Passage{A: Range{pa, pa + g}, B: Range{pb, pb + g}, Matched: g, Aligned: g}
 		found := false
 		for _, q := range ps {
 			if setCovers(q, want, false) {
@@ -186,7 +186,7 @@ func TestFingerprintsAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	d := mkDoc(randToks(rng, 1000, 500))
 	dst := make([]Fingerprint, 0, 1000)
-	p := Params{}
+	p := Params{MinIdentity: 1}
 	if n := testing.AllocsPerRun(50, func() { dst = p.AppendFingerprints(dst[:0], d) }); n != 0 {
 		t.Fatalf("AppendFingerprints: %v allocs, want 0", n)
 	}

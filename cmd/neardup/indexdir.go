@@ -38,6 +38,7 @@ type indexFlags struct {
 	Containment float64 `json:"containment"`
 	Passages    bool    `json:"passages"`
 	MinWords    int     `json:"min_words"`
+	MinIdentity float64 `json:"min_identity,omitempty"`
 	Boilerplate int     `json:"boilerplate"`
 	Window      string  `json:"window,omitempty"` // a time.Duration, "" for none
 }
@@ -50,6 +51,7 @@ func (f *indexFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.Shingle, "shingle", f.Shingle, "words per shingle (0: 5)")
 	fs.Float64Var(&f.Containment, "containment", f.Containment, "share of one document's shingles inside another at which it counts as contained (0: off)")
 	fs.IntVar(&f.MinWords, "min-words", f.MinWords, "with passages: shortest passage, in words (0: 10)")
+	fs.Float64Var(&f.MinIdentity, "min-identity", f.MinIdentity, "with passages: lowest word identity of a passage aligned through edits (0: 0.8; 1: exact passages only)")
 	fs.IntVar(&f.Boilerplate, "boilerplate", f.Boilerplate, "with passages: passages in at least this many earlier documents are boilerplate (0: 10)")
 	fs.Func("window", "evict documents older than this before the newest (e.g. 72h; 0: keep all)", func(s string) error {
 		d, err := time.ParseDuration(s)
@@ -77,7 +79,7 @@ func (f indexFlags) options() neardup.Options {
 		Containment:   f.Containment,
 		KeepShingles:  f.Exact,
 		Passages:      f.Passages,
-		Passage:       passage.Params{MinWords: f.MinWords},
+		Passage:       passage.Params{MinWords: f.MinWords, MinIdentity: f.MinIdentity},
 		BoilerplateDF: f.Boilerplate,
 		Window:        f.window(),
 		Durability:    neardup.SyncBatch,
@@ -87,15 +89,16 @@ func (f indexFlags) options() neardup.Options {
 
 // savedFlags names the flags of indexFlags, by flag name.
 var savedFlags = map[string]func(dst, src *indexFlags){
-	"threshold":   func(d, s *indexFlags) { d.Threshold = s.Threshold },
-	"exact":       func(d, s *indexFlags) { d.Exact = s.Exact },
-	"k":           func(d, s *indexFlags) { d.K = s.K },
-	"shingle":     func(d, s *indexFlags) { d.Shingle = s.Shingle },
-	"containment": func(d, s *indexFlags) { d.Containment = s.Containment },
-	"passages":    func(d, s *indexFlags) { d.Passages = s.Passages },
-	"min-words":   func(d, s *indexFlags) { d.MinWords = s.MinWords },
-	"boilerplate": func(d, s *indexFlags) { d.Boilerplate = s.Boilerplate },
-	"window":      func(d, s *indexFlags) { d.Window = s.Window },
+	"threshold":    func(d, s *indexFlags) { d.Threshold = s.Threshold },
+	"exact":        func(d, s *indexFlags) { d.Exact = s.Exact },
+	"k":            func(d, s *indexFlags) { d.K = s.K },
+	"shingle":      func(d, s *indexFlags) { d.Shingle = s.Shingle },
+	"containment":  func(d, s *indexFlags) { d.Containment = s.Containment },
+	"passages":     func(d, s *indexFlags) { d.Passages = s.Passages },
+	"min-words":    func(d, s *indexFlags) { d.MinWords = s.MinWords },
+	"min-identity": func(d, s *indexFlags) { d.MinIdentity = s.MinIdentity },
+	"boilerplate":  func(d, s *indexFlags) { d.Boilerplate = s.Boilerplate },
+	"window":       func(d, s *indexFlags) { d.Window = s.Window },
 }
 
 // indexDir is an open persistent index.

@@ -46,6 +46,14 @@ func appendPassage(b []byte, id string, p *neardup.Passage) []byte {
 	b = strconv.AppendInt(b, int64(p.OtherEnd), 10)
 	b = append(b, `,"words":`...)
 	b = strconv.AppendInt(b, int64(p.Words), 10)
+	b = append(b, `,"identity":`...)
+	b = appendFloat(b, p.Identity)
+	b = append(b, `,"substituted":`...)
+	b = strconv.AppendInt(b, int64(p.Substituted), 10)
+	b = append(b, `,"inserted":`...)
+	b = strconv.AppendInt(b, int64(p.Inserted), 10)
+	b = append(b, `,"deleted":`...)
+	b = strconv.AppendInt(b, int64(p.Deleted), 10)
 	if p.Boilerplate {
 		b = append(b, `,"boilerplate":true`...)
 	}

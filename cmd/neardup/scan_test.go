@@ -117,15 +117,19 @@ func TestOutputMatchesEncodingJSON(t *testing.T) {
 		Hamming int     `json:"hamming"`
 	}
 	type passageLine struct {
-		Type        string `json:"type"`
-		Doc         string `json:"doc"`
-		Start       int    `json:"start"`
-		End         int    `json:"end"`
-		OtherDoc    string `json:"other_doc"`
-		OtherStart  int    `json:"other_start"`
-		OtherEnd    int    `json:"other_end"`
-		Words       int    `json:"words"`
-		Boilerplate bool   `json:"boilerplate,omitempty"`
+		Type        string  `json:"type"`
+		Doc         string  `json:"doc"`
+		Start       int     `json:"start"`
+		End         int     `json:"end"`
+		OtherDoc    string  `json:"other_doc"`
+		OtherStart  int     `json:"other_start"`
+		OtherEnd    int     `json:"other_end"`
+		Words       int     `json:"words"`
+		Identity    float64 `json:"identity"`
+		Substituted int     `json:"substituted"`
+		Inserted    int     `json:"inserted"`
+		Deleted     int     `json:"deleted"`
+		Boilerplate bool    `json:"boilerplate,omitempty"`
 	}
 	type linkJSON struct {
 		A     string  `json:"a"`

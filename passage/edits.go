@@ -1,0 +1,402 @@
+package passage
+
+import (
+	"math"
+	"slices"
+)
+
+// Alignment through edits. With Params.MinIdentity below 1 the runs of
+// equal tokens found from seeds are anchors of an alignment: runs of at
+// least ShingleSize tokens (not only MinWords) are chained when the tokens
+// between them align with few edits, and each chain is then extended at
+// both ends by an X-drop alignment, so that an edited copy is one passage.
+
+// Defaults and limits of alignment through edits.
+const (
+	// DefaultMinIdentity is the lowest identity of a reported passage
+	// when Params.MinIdentity is zero. At 0.8 an edited copy with up to
+	// about one word in eight changed is one passage, while two unrelated
+	// texts almost never align that closely over MinWords words by chance
+	// (see the README for the measured rates).
+	DefaultMinIdentity = 0.8
+
+	// MaxInsert is the longest block of consecutive tokens present in
+	// only one copy (a "Lire aussi : …" line or a sentence added inside a
+	// copied block) that a passage bridges. Such a block counts as one
+	// position in the aligned length (see [Passage.Identity]); smaller
+	// gaps count token by token.
+	MaxInsert = 40
+
+	// xDrop is how far below its best score an extension may fall before
+	// it stops (score: +1 per matched token, -1 per substituted,
+	// inserted or deleted one).
+	xDrop = 6
+
+	// extendWindow is the number of tokens an extension examines at once.
+	extendWindow = 64
+)
+
+// edits counts the alignment operations of a passage or of part of one.
+type edits struct {
+	m, s, i, d int // matched, substituted, inserted (in A only), deleted (in B only)
+	block      int // sum over one-sided blocks longer than MaxGap of their length - 1
+	long       int // tokens in one-sided blocks longer than MaxGap
+	blocks     int // number of such blocks
+}
+
+func (e *edits) add(o edits) {
+	e.m += o.m
+	e.s += o.s
+	e.i += o.i
+	e.d += o.d
+	e.block += o.block
+	e.long += o.long
+	e.blocks += o.blocks
+}
+
+// identity is Passage.Identity for the counts e.
+func (e edits) identity() float64 {
+	n := e.m + e.s + e.i + e.d - e.block
+	if n <= 0 {
+		return 0
+	}
+	return float64(e.m) / float64(n)
+}
+
+// minIdentity returns the effective MinIdentity: 1 selects exact passages.
+func (p Params) minIdentity() float64 {
+	switch {
+	case p.MinIdentity == 0:
+		return DefaultMinIdentity
+	case p.MinIdentity >= 1 || math.IsNaN(p.MinIdentity):
+		return 1
+	case p.MinIdentity < 0:
+		return 0
+	}
+	return p.MinIdentity
+}
+
+// alignGap aligns a and b end to end with unit costs (a substitution,
+// insertion or deletion costs 1) and returns the operations of a cheapest
+// alignment, preferring long one-sided blocks among equal costs. maxGap is
+// the effective MaxGap (at least 0).
+func (f *Finder) alignGap(a, b []uint32, maxGap int) edits {
+	var e edits
+	for len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+		a, b = a[1:], b[1:]
+		e.m++
+	}
+	for len(a) > 0 && len(b) > 0 && a[len(a)-1] == b[len(b)-1] {
+		a, b = a[:len(a)-1], b[:len(b)-1]
+		e.m++
+	}
+	na, nb := len(a), len(b)
+	if na == 0 || nb == 0 {
+		e.i, e.d = na, nb
+		if n := na + nb; n > maxGap {
+			e.block, e.long, e.blocks = n-1, n, 1
+		}
+		return e
+	}
+	w := nb + 1
+	cost := f.dp[:0]
+	cost = slices.Grow(cost, (na+1)*w)[:(na+1)*w]
+	f.dp = cost
+	for j := range w {
+		cost[j] = int32(j)
+	}
+	for i := 1; i <= na; i++ {
+		row, up := cost[i*w:(i+1)*w], cost[(i-1)*w:i*w]
+		row[0] = int32(i)
+		ai := a[i-1]
+		for j := 1; j <= nb; j++ {
+			c := up[j-1]
+			if ai != b[j-1] {
+				c++
+			}
+			c = min(c, up[j]+1, row[j-1]+1)
+			row[j] = c
+		}
+	}
+	// Trace back, continuing the current one-sided block while it costs
+	// nothing more, so that an inserted line is one block.
+	run, runKind := 0, byte(0)
+	flush := func() {
+		if run > maxGap {
+			e.block += run - 1
+			e.long += run
+			e.blocks++
+		}
+		run, runKind = 0, 0
+	}
+	i, j := na, nb
+	for i > 0 || j > 0 {
+		c := cost[i*w+j]
+		canI := i > 0 && cost[(i-1)*w+j]+1 == c
+		canD := j > 0 && cost[i*w+j-1]+1 == c
+		diag := i > 0 && j > 0
+		match := diag && a[i-1] == b[j-1] && cost[(i-1)*w+j-1] == c
+		sub := diag && a[i-1] != b[j-1] && cost[(i-1)*w+j-1]+1 == c
+		switch {
+		case runKind == 'i' && canI:
+			run++
+			e.i++
+			i--
+		case runKind == 'd' && canD:
+			run++
+			e.d++
+			j--
+		case match:
+			flush()
+			e.m++
+			i, j = i-1, j-1
+		case sub:
+			flush()
+			e.s++
+			i, j = i-1, j-1
+		case canI:
+			flush()
+			run, runKind = 1, 'i'
+			e.i++
+			i--
+		default:
+			flush()
+			run, runKind = 1, 'd'
+			e.d++
+			j--
+		}
+	}
+	flush()
+	return e
+}
+
+// extend aligns the starts of a and b (a and b continue a passage; pass
+// reversed copies to extend to the left) with an X-drop alignment in a
+// band of ±band diagonals and returns the numbers of tokens of a and b
+// its best-scoring end covers, which is 0, 0 or the end of a matched
+// token, with the operations. A positive-score extension of up to
+// extendWindow tokens is examined at a time and continued from its best
+// end while it keeps improving.
+func (f *Finder) extend(a, b []uint32, band int) (la, lb int, e edits) {
+	for {
+		ra, rb := a[la:], b[lb:]
+		wa, wb := ra[:min(len(ra), extendWindow)], rb[:min(len(rb), extendWindow)]
+		ea, eb, x, more := f.extendOnce(wa, wb, band, len(wa) < len(ra) || len(wb) < len(rb))
+		if ea == 0 && eb == 0 {
+			return la, lb, e
+		}
+		la, lb = la+ea, lb+eb
+		e.add(x)
+		if !more {
+			return la, lb, e
+		}
+	}
+}
+
+// extendOnce is one window of extend, over all of a and b; rest says that
+// the tokens go on beyond them. more reports that they do and that the
+// best end lies at the far edge of the window, so the alignment may go on.
+func (f *Finder) extendOnce(a, b []uint32, band int, rest bool) (la, lb int, e edits, more bool) {
+	na, nb := len(a), len(b)
+	if na == 0 || nb == 0 {
+		return 0, 0, e, false
+	}
+	w := 2*band + 1 // cell (i, j) is at row i, column j-i+band
+	const neg = math.MinInt32 / 2
+	score := f.dp[:0]
+	score = slices.Grow(score, (na+1)*w)[:(na+1)*w]
+	f.dp = score
+	for k := range score {
+		score[k] = neg
+	}
+	at := func(i, j int) int32 {
+		c := j - i + band
+		if i < 0 || j < 0 || c < 0 || c >= w {
+			return neg
+		}
+		return score[i*w+c]
+	}
+	score[band] = 0
+	for j := 1; j <= min(nb, band); j++ {
+		score[j+band] = int32(-j)
+	}
+	best, bi, bj := int32(0), 0, 0
+	last := 0
+	for i := 1; i <= na; i++ {
+		rowMax := int32(neg)
+		for j := max(0, i-band); j <= min(nb, i+band); j++ {
+			s := at(i-1, j) - 1
+			if j > 0 {
+				d := at(i-1, j-1)
+				if a[i-1] == b[j-1] {
+					d++
+				} else {
+					d--
+				}
+				s = max(s, d, at(i, j-1)-1)
+			}
+			score[i*w+j-i+band] = s
+			rowMax = max(rowMax, s)
+			if s > best && j > 0 && a[i-1] == b[j-1] {
+				best, bi, bj = s, i, j
+			}
+		}
+		last = i
+		if rowMax < best-xDrop {
+			break
+		}
+	}
+	if best <= 0 {
+		return 0, 0, e, false
+	}
+	// Trace back from the best end.
+	for i, j := bi, bj; i > 0 || j > 0; {
+		s := at(i, j)
+		if i > 0 && j > 0 {
+			d := at(i-1, j-1)
+			if a[i-1] == b[j-1] && d+1 == s {
+				e.m++
+				i, j = i-1, j-1
+				continue
+			}
+			if a[i-1] != b[j-1] && d-1 == s {
+				e.s++
+				i, j = i-1, j-1
+				continue
+			}
+		}
+		if i > 0 && at(i-1, j)-1 == s {
+			e.i++
+			i--
+			continue
+		}
+		e.d++
+		j--
+	}
+	more = rest && last == na && (bi >= na-band || bj >= nb-band)
+	return bi, bj, e, more
+}
+
+// chainEdits appends to cand the passages of runs (sorted by cmpRun)
+// aligned through edits, and every run of at least MinWords tokens on its
+// own, which appendUncovered drops when a passage covers it.
+func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bool) []Passage {
+	g := f.Params.minWords()
+	gap := max(0, f.Params.maxGap())
+	floor := f.Params.minIdentity()
+	limit := MaxInsert + gap // longest gap on one side between two runs
+	chains := f.chains[:0]
+	active := f.active[:0]
+	for _, r := range runs {
+		if r.aE-r.aS >= g {
+			cand = append(cand, exact(r))
+		}
+		best, bestCost := -1, 0
+		var bestE edits
+		k := 0
+		for _, ci := range active {
+			c := &chains[ci]
+			if c.aE+limit < r.aS {
+				continue // no later run can reach it
+			}
+			active[k] = ci
+			k++
+			if r.aS <= c.tA || r.bS <= c.tB || r.aE <= c.aE || r.bE <= c.bE {
+				continue
+			}
+			if self && r.aE > c.bS {
+				continue
+			}
+			gA, gB := r.aS-c.aE, r.bS-c.bE
+			o := max(0, -gA, -gB)
+			gA, gB = gA+o, gB+o
+			if gA > limit || gB > limit {
+				continue
+			}
+			ge := f.alignGap(ta[c.aE:c.aE+gA], tb[c.bE:c.bE+gB], gap)
+			if ge.s+ge.i+ge.d-ge.long > gap || ge.blocks > 1 || ge.long > MaxInsert {
+				continue
+			}
+			ne := c.e
+			ne.add(ge)
+			ne.m += r.aE - r.aS - o
+			if ne.identity() < floor {
+				continue
+			}
+			if cost := ge.s + ge.i + ge.d - ge.block; best < 0 || cost < bestCost {
+				best, bestCost, bestE = ci, cost, ne
+			}
+		}
+		active = active[:k]
+		if best >= 0 {
+			c := &chains[best]
+			c.e = bestE
+			c.aE, c.bE, c.tA, c.tB = r.aE, r.bE, r.aS, r.bS
+			continue
+		}
+		active = append(active, len(chains))
+		chains = append(chains, chain{aS: r.aS, aE: r.aE, bS: r.bS, bE: r.bE, tA: r.aS, tB: r.bS,
+			e: edits{m: r.aE - r.aS}})
+	}
+	f.chains, f.active = chains, active
+	for _, c := range chains {
+		if p, ok := f.extendChain(c, ta, tb, self, g, gap, floor); ok {
+			cand = append(cand, p)
+		}
+	}
+	return cand
+}
+
+// extendChain extends the chain c at both ends and returns its passage,
+// or false when it holds fewer than g matched tokens or falls below the
+// identity floor. In a repeat (self) the copies never overlap.
+func (f *Finder) extendChain(c chain, ta, tb []uint32, self bool, g, band int, floor float64) (Passage, bool) {
+	e := c.e
+	limA := len(ta)
+	if self {
+		limA = c.bS
+	}
+	ra, rb, re := f.extend(ta[c.aE:limA], tb[c.bE:], band)
+	aE, bE := c.aE+ra, c.bE+rb
+	loB := 0
+	if self {
+		loB = aE
+	}
+	la, lb, le := f.extendLeft(ta[:c.aS], tb[loB:c.bS], band)
+	aS, bS := c.aS-la, c.bS-lb
+	ext := e
+	ext.add(re)
+	ext.add(le)
+	switch {
+	case ext.identity() >= floor && ext.m >= g:
+		return withEdits(aS, aE, bS, bE, ext), true
+	case e.identity() >= floor && e.m >= g:
+		return withEdits(c.aS, c.aE, c.bS, c.bE, e), true
+	}
+	return Passage{}, false
+}
+
+// extendLeft is extend towards the starts of a and b: it aligns their
+// ends backwards.
+func (f *Finder) extendLeft(a, b []uint32, band int) (la, lb int, e edits) {
+	for {
+		na, nb := min(len(a)-la, extendWindow), min(len(b)-lb, extendWindow)
+		rev := f.rev[:0]
+		for i := len(a) - la - 1; i >= len(a)-la-na; i-- {
+			rev = append(rev, a[i])
+		}
+		for i := len(b) - lb - 1; i >= len(b)-lb-nb; i-- {
+			rev = append(rev, b[i])
+		}
+		f.rev = rev
+		ea, eb, x, more := f.extendOnce(rev[:na], rev[na:], band, na < len(a)-la || nb < len(b)-lb)
+		if ea == 0 && eb == 0 {
+			return la, lb, e
+		}
+		la, lb = la+ea, lb+eb
+		e.add(x)
+		if !more {
+			return la, lb, e
+		}
+	}
+}
