@@ -101,8 +101,8 @@ func TestContextFilterExact(t *testing.T) {
 // cases.
 func TestContexts(t *testing.T) {
 	var next uint32
-	d := mkDoc(ids(&next, 20)) // 16 shingles
-	p := Params{MinIdentity: 1}              // MinWords 10: context distance 3
+	d := mkDoc(ids(&next, 20))  // 16 shingles
+	p := Params{MinIdentity: 1} // MinWords 10: context distance 3
 	if c := p.contextDist(); c != 3 {
 		t.Fatalf("context distance %d, want 3", c)
 	}
