@@ -27,10 +27,12 @@ const (
 	// gaps count token by token.
 	MaxInsert = 40
 
-	// xDrop is how far below its best score an extension may fall before
-	// it stops (score: +1 per matched token, -1 per substituted,
-	// inserted or deleted one).
-	xDrop = 6
+	// An extension scores +1 per matched token and -editCost per
+	// substituted, inserted or deleted one, so that it only goes on
+	// through text with more than two matched tokens in three, and stops
+	// once its score falls xDrop below its best.
+	editCost = 2
+	xDrop    = 8
 
 	// extendWindow is the number of tokens an extension examines at once.
 	extendWindow = 64
@@ -218,22 +220,22 @@ func (f *Finder) extendOnce(a, b []uint32, band int, rest bool) (la, lb int, e e
 	}
 	score[band] = 0
 	for j := 1; j <= min(nb, band); j++ {
-		score[j+band] = int32(-j)
+		score[j+band] = int32(-j * editCost)
 	}
 	best, bi, bj := int32(0), 0, 0
 	last := 0
 	for i := 1; i <= na; i++ {
 		rowMax := int32(neg)
 		for j := max(0, i-band); j <= min(nb, i+band); j++ {
-			s := at(i-1, j) - 1
+			s := at(i-1, j) - editCost
 			if j > 0 {
 				d := at(i-1, j-1)
 				if a[i-1] == b[j-1] {
 					d++
 				} else {
-					d--
+					d -= editCost
 				}
-				s = max(s, d, at(i, j-1)-1)
+				s = max(s, d, at(i, j-1)-editCost)
 			}
 			score[i*w+j-i+band] = s
 			rowMax = max(rowMax, s)
@@ -259,13 +261,13 @@ func (f *Finder) extendOnce(a, b []uint32, band int, rest bool) (la, lb int, e e
 				i, j = i-1, j-1
 				continue
 			}
-			if a[i-1] != b[j-1] && d-1 == s {
+			if a[i-1] != b[j-1] && d-editCost == s {
 				e.s++
 				i, j = i-1, j-1
 				continue
 			}
 		}
-		if i > 0 && at(i-1, j)-1 == s {
+		if i > 0 && at(i-1, j)-editCost == s {
 			e.i++
 			i--
 			continue
@@ -275,6 +277,18 @@ func (f *Finder) extendOnce(a, b []uint32, band int, rest bool) (la, lb int, e e
 	}
 	more = rest && last == na && (bi >= na-band || bj >= nb-band)
 	return bi, bj, e, more
+}
+
+// bridges reports whether the alignment ge of the tokens between a chain
+// with counts c and a run may join them: at most gap edits besides one
+// block of up to MaxInsert tokens present on one side only, and a block
+// only after g matched tokens, so that a chance match of a few words
+// cannot reach a copy across a block.
+func bridges(ge, c edits, gap, g int) bool {
+	if ge.s+ge.i+ge.d-ge.long > gap || ge.blocks > 1 || ge.long > MaxInsert {
+		return false
+	}
+	return ge.blocks == 0 || c.m >= g
 }
 
 // chainEdits appends to cand the passages of runs (sorted by cmpRun)
@@ -314,7 +328,7 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 				continue
 			}
 			ge := f.alignGap(ta[c.aE:c.aE+gA], tb[c.bE:c.bE+gB], gap)
-			if ge.s+ge.i+ge.d-ge.long > gap || ge.blocks > 1 || ge.long > MaxInsert {
+			if !bridges(ge, c.e, gap, g) {
 				continue
 			}
 			ne := c.e
@@ -339,18 +353,63 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 			e: edits{m: r.aE - r.aS}})
 	}
 	f.chains, f.active = chains, active
+	// Extend the chains, then join the extended chains that an edit
+	// kept apart (two chains meeting at an inserted line, say): in A
+	// order, each joins the last one kept when the tokens between them
+	// align as a gap inside a chain does.
+	ext := f.ext[:0]
 	for _, c := range chains {
-		if p, ok := f.extendChain(c, ta, tb, self, g, gap, floor); ok {
-			cand = append(cand, p)
+		if x, ok := f.extendChain(c, ta, tb, self, g, gap, floor); ok {
+			ext = append(ext, x)
 		}
 	}
+	slices.SortFunc(ext, func(x, y chain) int { return cmpRun(run{x.aS, x.aE, x.bS, x.bE}, run{y.aS, y.aE, y.bS, y.bE}) })
+	kept := ext[:0]
+	for _, x := range ext {
+		if n := len(kept); n > 0 {
+			if j, ok := f.joinChains(kept[n-1], x, ta, tb, self, gap, limit, floor); ok {
+				kept[n-1] = j
+				continue
+			}
+		}
+		kept = append(kept, x)
+	}
+	for _, x := range kept {
+		cand = append(cand, withEdits(x.aS, x.aE, x.bS, x.bE, x.e))
+	}
+	f.ext = ext
 	return cand
 }
 
-// extendChain extends the chain c at both ends and returns its passage,
+// joinChains returns the chain spanning m and x (x after m) when the tokens
+// between them align with at most gap edits besides one block and the
+// result keeps the identity floor.
+func (f *Finder) joinChains(m, x chain, ta, tb []uint32, self bool, gap, limit int, floor float64) (chain, bool) {
+	gA, gB := x.aS-m.aE, x.bS-m.bE
+	if gA < 0 || gB < 0 || gA > limit || gB > limit || x.aE <= m.aE || x.bE <= m.bE {
+		return m, false
+	}
+	if self && x.aE > m.bS {
+		return m, false
+	}
+	ge := f.alignGap(ta[m.aE:x.aS], tb[m.bE:x.bS], gap)
+	if !bridges(ge, m.e, gap, 0) {
+		return m, false
+	}
+	j := m
+	j.e.add(ge)
+	j.e.add(x.e)
+	if j.e.identity() < floor {
+		return m, false
+	}
+	j.aE, j.bE = x.aE, x.bE
+	return j, true
+}
+
+// extendChain extends the chain c at both ends and returns the result,
 // or false when it holds fewer than g matched tokens or falls below the
 // identity floor. In a repeat (self) the copies never overlap.
-func (f *Finder) extendChain(c chain, ta, tb []uint32, self bool, g, band int, floor float64) (Passage, bool) {
+func (f *Finder) extendChain(c chain, ta, tb []uint32, self bool, g, band int, floor float64) (chain, bool) {
 	e := c.e
 	limA := len(ta)
 	if self {
@@ -369,11 +428,11 @@ func (f *Finder) extendChain(c chain, ta, tb []uint32, self bool, g, band int, f
 	ext.add(le)
 	switch {
 	case ext.identity() >= floor && ext.m >= g:
-		return withEdits(aS, aE, bS, bE, ext), true
+		return chain{aS: aS, aE: aE, bS: bS, bE: bE, e: ext}, true
 	case e.identity() >= floor && e.m >= g:
-		return withEdits(c.aS, c.aE, c.bS, c.bE, e), true
+		return c, true
 	}
-	return Passage{}, false
+	return chain{}, false
 }
 
 // extendLeft is extend towards the starts of a and b: it aligns their

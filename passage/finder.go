@@ -19,6 +19,7 @@ type Finder struct {
 	keys   []uint64
 	runs   []run
 	chains []chain
+	ext    []chain
 	active []int
 	cand   []Passage
 	iv     []interval
@@ -342,8 +343,20 @@ func cmpRun(x, y run) int {
 	return cmp.Compare(x.bE, y.bE)
 }
 
+// cmpPassage orders passages by position, then those with the same
+// ranges by decreasing identity (then fewer substitutions), so that of
+// two alignments of the same ranges the first is the closer one.
 func cmpPassage(x, y Passage) int {
-	return cmpRun(run{x.A.Start, x.A.End, x.B.Start, x.B.End}, run{y.A.Start, y.A.End, y.B.Start, y.B.End})
+	if c := cmpRun(run{x.A.Start, x.A.End, x.B.Start, x.B.End}, run{y.A.Start, y.A.End, y.B.Start, y.B.End}); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(y.Matched*x.Aligned, x.Matched*y.Aligned); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.Substituted, y.Substituted); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.Inserted, y.Inserted)
 }
 
 // cmpSize orders passages by decreasing total length, then by position.
