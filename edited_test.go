@@ -439,7 +439,6 @@ func runEditRepeats(t testing.TB, texts []string, opt Options, rate float64, n i
 	return s
 }
 
-
 // editTargets are the least share of copies found at each rate of
 // editRates.
 var editTargets = []float64{0.97, 0.97, 0.97, 0.93, 0.85}
