@@ -292,8 +292,7 @@ func bridges(ge, c edits, gap, g int) bool {
 }
 
 // chainEdits appends to cand the passages of runs (sorted by cmpRun)
-// aligned through edits, and every run of at least MinWords tokens on its
-// own, which appendUncovered drops when a passage covers it.
+// aligned through edits.
 func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bool) []Passage {
 	g := f.Params.minWords()
 	gap := max(0, f.Params.maxGap())
@@ -302,9 +301,6 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 	chains := f.chains[:0]
 	active := f.active[:0]
 	for _, r := range runs {
-		if r.aE-r.aS >= g {
-			cand = append(cand, exact(r))
-		}
 		best, bestCost := -1, 0
 		var bestE edits
 		k := 0

@@ -187,17 +187,37 @@ func (f *Finder) finish(dst []Passage, runs []run, ta, tb []uint32, self bool) [
 	}
 	slices.SortFunc(runs, cmpRun)
 	runs = slices.Compact(runs)
-	cand := f.cand[:0]
+	cand := f.exactChains(f.cand[:0], runs, ta, tb, self, f.Params.minWords())
 	if f.Params.minIdentity() < 1 {
+		// The exact passages stay candidates, so that alignment through
+		// edits keeps their guarantee: each is reported or covered.
 		cand = f.chainEdits(cand, runs, ta, tb, self)
-	} else if gap := f.Params.maxGap(); gap < 0 {
+	}
+	f.cand = cand
+
+	return f.appendUncovered(dst, cand, self)
+}
+
+// exactChains appends to cand the exact passages of the runs of at least
+// minLen tokens: the runs bridged by MaxGap as the package documentation
+// describes (each run on its own when MaxGap is negative).
+func (f *Finder) exactChains(cand []Passage, runs []run, ta, tb []uint32, self bool, minLen int) []Passage {
+	gap := f.Params.maxGap()
+	if gap < 0 {
 		for _, r := range runs {
-			cand = append(cand, exact(r))
+			if r.aE-r.aS >= minLen {
+				cand = append(cand, exact(r))
+			}
 		}
-	} else {
+		return cand
+	}
+	{
 		chains := f.chains[:0]
 		active := f.active[:0]
 		for _, r := range runs {
+			if r.aE-r.aS < minLen {
+				continue
+			}
 			best, bestCost := -1, 0
 			k := 0
 			for _, ci := range active {
@@ -247,9 +267,7 @@ func (f *Finder) finish(dst []Passage, runs []run, ta, tb []uint32, self bool) [
 		}
 		f.chains, f.active = chains, active
 	}
-	f.cand = cand
-
-	return f.appendUncovered(dst, cand, self)
+	return cand
 }
 
 // interval is a range of one candidate passage that may contain the A

@@ -126,3 +126,103 @@ func FuzzAlign(f *testing.F) {
 		}
 	})
 }
+
+// editedPair turns bytes into parameters aligned through edits and two
+// token streams: a over a vocabulary of 64 tokens, b a copy of a edited
+// by a script taken from the same bytes (about one token in eight
+// substituted, deleted or followed by an inserted one), cut at split.
+func editedPair(data []byte, split byte) (p Params, a, b []uint32, ok bool) {
+	if len(data) < 2 {
+		return p, nil, nil, false
+	}
+	p = Params{MinWords: 5 + int(data[0]%8), MaxGap: int(data[0]>>3)%11 - 1}
+	if data[1]&1 != 0 {
+		p.MinIdentity = 0.5 + float64(data[1]>>1)/256
+	}
+	data = data[2:]
+	if len(data) > 400 {
+		data = data[:400]
+	}
+	for i, c := range data {
+		t := uint32(c % 64)
+		a = append(a, t)
+		switch op := c >> 5; {
+		case i < int(split):
+			b = append(b, t+1000) // unrelated prefix of b
+		case op == 5:
+			b = append(b, t+64) // substituted
+		case op == 6: // deleted
+		case op == 7:
+			b = append(b, t, uint32(i%64)) // followed by an insertion
+		default:
+			b = append(b, t)
+		}
+	}
+	return p, a, b, true
+}
+
+// FuzzAlignEdits checks alignment through edits on random pairs of token
+// streams, b an edited copy of a: valid, in-bounds, sorted ranges whose
+// counts add up, identity within [MinIdentity, 1], at least MinWords
+// matched tokens, and every run of MinWords equal tokens covered.
+func FuzzAlignEdits(f *testing.F) {
+	f.Add([]byte{0, 0}, byte(0))
+	f.Add(append([]byte{0, 1}, []byte("le ministre a confirme mardi que la reforme des retraites serait presentee en conseil")...), byte(3))
+	f.Add(append([]byte{9, 0}, make([]byte, 120)...), byte(0))
+	f.Add(append([]byte{3, 7}, []byte("\xe1\xc2\xa3\xe4\xf5abcdefghijklmnopqrstuvwxyz\xe1\xc2\xa3\xe4\xf5abcdefghijklmnop")...), byte(5))
+	f.Fuzz(func(t *testing.T, data []byte, split byte) {
+		p, a, b, ok := editedPair(data, split)
+		if !ok {
+			return
+		}
+		da, db := mkDoc(a), mkDoc(b)
+		var fd Finder
+		fd.Params = p
+		seeds := fd.AppendSeeds(nil, p.AppendFingerprints(nil, da), p.AppendFingerprints(nil, db))
+		for _, s := range [][]Seed{seeds, bruteSeeds(da, db)} {
+			got := fd.Align(nil, da, db, s)
+			checkValid(t, got, a, b, p.minWords(), false)
+			checkEdits(t, got, p)
+		}
+		all := fd.Align(nil, da, db, bruteSeeds(da, db))
+		checkCovered(t, all, bruteRuns(a, b, p.minWords()), false)
+	})
+}
+
+// FuzzRepeatsEdits is FuzzAlignEdits for the repeats of the concatenation
+// of a and its edited copy.
+func FuzzRepeatsEdits(f *testing.F) {
+	f.Add([]byte{0, 0}, byte(0))
+	f.Add(append([]byte{0, 1}, []byte("le ministre a confirme mardi que la reforme des retraites serait presentee en conseil")...), byte(3))
+	f.Add(append([]byte{9, 0}, make([]byte, 120)...), byte(0))
+	f.Fuzz(func(t *testing.T, data []byte, split byte) {
+		p, a, b, ok := editedPair(data, split)
+		if !ok {
+			return
+		}
+		toks := slices.Concat(a, b)
+		var fd Finder
+		fd.Params = p
+		d := mkDoc(toks)
+		got := fd.Repeats(nil, d)
+		checkValid(t, got, toks, toks, p.minWords(), true)
+		checkEdits(t, got, p)
+		if !occBinds(d) { // the guarantee holds below the cap on occurrences
+			checkCovered(t, got, bruteSelfRuns(toks, p.minWords()), true)
+		}
+	})
+}
+
+// checkEdits checks what alignment through edits promises beyond
+// checkValid: identity at least MinIdentity, MinWords matched tokens.
+func checkEdits(t *testing.T, ps []Passage, p Params) {
+	t.Helper()
+	for i, q := range ps {
+		if id := q.Identity(); id < p.minIdentity() || id > 1 {
+			t.Fatalf("passage %d %+v: identity %v outside [%v, 1]", i, q, id, p.minIdentity())
+		}
+		if q.Matched < p.minWords() {
+			t.Fatalf("passage %d %+v: %d matched tokens, fewer than %d", i, q, q.Matched, p.minWords())
+		}
+	}
+}
