@@ -94,6 +94,9 @@ func (d *Detector) AddSigned(id string, s *Signed, t time.Time) (Result, error) 
 	if id == "" {
 		return Result{}, ErrEmptyID
 	}
+	if err := ws.signer.sizeErr(); err != nil {
+		return Result{}, err
+	}
 	return d.addOwned(id, t.UnixNano(), ws, &s.own)
 }
 
@@ -113,6 +116,9 @@ func (d *Detector) AddSignedIf(id string, s *Signed, t time.Time, admit func(*Re
 	if id == "" {
 		return Result{}, false, ErrEmptyID
 	}
+	if err := ws.signer.sizeErr(); err != nil {
+		return Result{}, false, err
+	}
 	return d.addOwnedIf(id, t.UnixNano(), ws, &s.own, admit)
 }
 
@@ -124,6 +130,9 @@ func (d *Detector) QuerySigned(s *Signed) (Result, error) {
 		return Result{}, err
 	}
 	defer d.pool.Put(ws)
+	if err := ws.signer.sizeErr(); err != nil {
+		return Result{}, err
+	}
 	return d.queryLocked(ws), nil
 }
 

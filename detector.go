@@ -134,7 +134,9 @@ func New(opt Options) (*Detector, error) {
 		}
 	}
 	d.pool.New = func() any {
-		return &workspace{signer: newSigner(opt), cand: roaring.New(), cand2: roaring.New()}
+		s := newSigner(opt)
+		s.maxWords = opt.MaxWords
+		return &workspace{signer: s, cand: roaring.New(), cand2: roaring.New()}
 	}
 	return d, nil
 }
@@ -323,6 +325,9 @@ func (d *Detector) boilerplateMask(ws *workspace) []bool {
 func (d *Detector) add(id string, at int64, ws *workspace) (Result, error) {
 	if id == "" {
 		return Result{}, ErrEmptyID
+	}
+	if err := ws.signer.sizeErr(); err != nil {
+		return Result{}, err
 	}
 	d.sign(ws)
 	own := d.own(ws)

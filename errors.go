@@ -29,6 +29,10 @@ var (
 	// or band keys or a signature whose length does not match the store's
 	// options.
 	ErrEntry = errors.New("neardup: malformed entry")
+	// ErrTooLarge reports a document with more normalized words than
+	// Options.MaxWords, which a Detector, a Stage and SignEntry refuse
+	// without indexing anything.
+	ErrTooLarge = errors.New("neardup: document too large")
 	// ErrUnsupported reports a Store operation that the store's options
 	// rule out (Detector.Insert on a detector that keeps passages or
 	// shingle sets, which an Entry does not carry).

@@ -28,6 +28,12 @@ const (
 	DefaultSnapshotBytes = 64 << 20
 	// DefaultBucketCap is the default most documents one LSH bucket holds.
 	DefaultBucketCap = 1000
+	// DefaultMaxWords is the default most normalized words of one
+	// document: about 8 MB of French text, a hundred times a long article.
+	DefaultMaxWords = 1 << 20
+	// bytesPerWord bounds the bytes of a text of MaxWords words that is
+	// read at all: a longer text is refused without being tokenized.
+	bytesPerWord = 64
 )
 
 // SyncPolicy says when a persistent detector's changes become durable.
@@ -90,6 +96,18 @@ type Options struct {
 	// 3 is the classic value for 64 bits), found with Manku-style block
 	// tables. Candidates are verified like the others.
 	MaxHamming int
+
+	// MaxWords is the most normalized words of a document that a
+	// Detector, a Stage or SignEntry accepts: the Add methods of both,
+	// AddSigned, AddSignedIf, QuerySigned and SignEntry return ErrTooLarge
+	// for a longer document and index nothing, and Query reports no match
+	// for it. A text longer than 64 bytes per allowed word is refused
+	// without being tokenized; a shorter one over the limit costs its
+	// tokens (about 32 bytes per word) while it is counted. So the memory
+	// one document takes is bounded by the limit, not by the input. 0
+	// means DefaultMaxWords; a negative value sets no limit. A Signer has
+	// no limit.
+	MaxWords int
 
 	// Window, when positive, keeps only the documents whose time (see
 	// Detector.AddAt) is within Window of the latest time seen: older ones
@@ -203,6 +221,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.BucketCap == 0 {
 		o.BucketCap = DefaultBucketCap
+	}
+	if o.MaxWords == 0 {
+		o.MaxWords = DefaultMaxWords
 	}
 	switch {
 	case (o.Passages || o.Containment > 0 || o.IgnoreBoilerplate) && o.ShingleSize != passage.ShingleSize:

@@ -1,6 +1,8 @@
 package neardup
 
 import (
+	"fmt"
+
 	"github.com/neardup/neardup/minhash"
 	"github.com/neardup/neardup/normalize"
 	"github.com/neardup/neardup/shingle"
@@ -36,6 +38,8 @@ type Signer struct {
 	set       []uint64 // distinct word shingles, first-occurrence order
 	dedup     shingle.Deduper
 	sketch    Sketch
+	maxWords  int // when positive, longer texts are refused (see tooLarge)
+	tooLarge  int // words of the last text when over maxWords, -1 when refused by its length
 }
 
 // NewSigner returns a Signer for the given options (the zero Options are
@@ -70,16 +74,51 @@ func (s *Signer) SignString(text string) *Sketch {
 // tokenize normalizes text and computes its token hashes and positional
 // word shingles.
 func (s *Signer) tokenize(text []byte) {
+	if s.refuse(len(text)) {
+		return
+	}
 	normalize.Tokenize(&s.toks, text, s.opt.Normalize)
 	s.shingle()
 }
 
 func (s *Signer) tokenizeString(text string) {
+	if s.refuse(len(text)) {
+		return
+	}
 	normalize.TokenizeString(&s.toks, text, s.opt.Normalize)
 	s.shingle()
 }
 
+// refuse resets the Signer to an empty text and reports true when a text
+// of n bytes is too long to be read under maxWords.
+func (s *Signer) refuse(n int) bool {
+	s.tooLarge = 0
+	if s.maxWords <= 0 || uint64(n) <= bytesPerWord*uint64(s.maxWords) {
+		return false
+	}
+	s.tooLarge = -1
+	normalize.Tokenize(&s.toks, nil, s.opt.Normalize)
+	s.shingle()
+	return true
+}
+
+// sizeErr returns ErrTooLarge, wrapped with the size, when the last text
+// was over maxWords, and nil otherwise.
+func (s *Signer) sizeErr() error {
+	switch {
+	case s.tooLarge < 0:
+		return fmt.Errorf("%w: over %d bytes, more than %d words could take", ErrTooLarge, bytesPerWord*s.maxWords, s.maxWords)
+	case s.tooLarge > 0:
+		return fmt.Errorf("%w: %d words, more than %d", ErrTooLarge, s.tooLarge, s.maxWords)
+	}
+	return nil
+}
+
 func (s *Signer) shingle() {
+	if s.maxWords > 0 && s.toks.Len() > s.maxWords {
+		s.tooLarge = s.toks.Len()
+		normalize.Tokenize(&s.toks, nil, s.opt.Normalize)
+	}
 	s.tokHashes = shingle.AppendTokenHashes(s.tokHashes[:0], &s.toks)
 	s.shingles = shingle.AppendWordsFromTokens(s.shingles[:0], s.tokHashes, s.opt.ShingleSize)
 }

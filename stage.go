@@ -42,7 +42,11 @@ func NewStage(s Store) (*Stage, error) {
 		return nil, err
 	}
 	st := &Stage{store: s, opt: opt, lsh: lsh}
-	st.pool.New = func() any { return &stageWork{signer: newSigner(opt)} }
+	st.pool.New = func() any {
+		s := newSigner(opt)
+		s.maxWords = opt.MaxWords
+		return &stageWork{signer: s}
+	}
 	return st, nil
 }
 
@@ -106,6 +110,9 @@ func (st *Stage) add(ctx context.Context, w *stageWork, id string, t time.Time) 
 	if id == "" {
 		return Decision{}, ErrEmptyID
 	}
+	if err := w.signer.sizeErr(); err != nil {
+		return Decision{}, err
+	}
 	var e Entry
 	st.entry(w, id, t, &e)
 	ins, err := st.store.Insert(ctx, &e)
@@ -167,6 +174,9 @@ func SignEntry(opt Options, id string, text []byte, t time.Time) (*Entry, error)
 	}
 	w := st.pool.Get().(*stageWork)
 	w.signer.tokenize(text)
+	if err := w.signer.sizeErr(); err != nil {
+		return nil, err
+	}
 	var e Entry
 	st.entry(w, id, t, &e)
 	e.Keys, e.Sig = slices.Clone(e.Keys), slices.Clone(e.Sig)
