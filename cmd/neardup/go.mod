@@ -6,7 +6,7 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0
 	github.com/chromedp/chromedp v0.23.1
 	github.com/klauspost/compress v1.20.5
-	github.com/neardup/neardup v0.0.0-20261205004832-2f150c096c31
+	github.com/neardup/neardup v0.0.0-20261208013509-d86ee76347e5
 	github.com/parquet-go/parquet-go v0.32.1
 	github.com/prometheus/client_golang v1.25.0
 )

@@ -41,6 +41,7 @@ type indexFlags struct {
 	MinIdentity float64 `json:"min_identity,omitempty"`
 	Boilerplate int     `json:"boilerplate"`
 	Window      string  `json:"window,omitempty"` // a time.Duration, "" for none
+	MaxWords    int     `json:"-"`                // refuses documents, changes no saved data
 }
 
 // register defines the flags on fs, with the command's defaults in f.
@@ -52,6 +53,7 @@ func (f *indexFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.Containment, "containment", f.Containment, "share of one document's shingles inside another at which it counts as contained (0: off)")
 	fs.IntVar(&f.MinWords, "min-words", f.MinWords, "with passages: shortest passage, in words (0: 10)")
 	fs.Float64Var(&f.MinIdentity, "min-identity", f.MinIdentity, "with passages: lowest word identity of a passage aligned through edits (0: 0.8; 1: exact passages only)")
+	fs.IntVar(&f.MaxWords, "max-words", f.MaxWords, "longest document accepted, in words: longer ones are skipped as too large (0: 1048576; -1: no limit)")
 	fs.IntVar(&f.Boilerplate, "boilerplate", f.Boilerplate, "with passages: passages in at least this many earlier documents are boilerplate (0: 10)")
 	fs.Func("window", "evict documents older than this before the newest (e.g. 72h; 0: keep all)", func(s string) error {
 		d, err := time.ParseDuration(s)
@@ -81,6 +83,7 @@ func (f indexFlags) options() neardup.Options {
 		Passages:      f.Passages,
 		Passage:       passage.Params{MinWords: f.MinWords, MinIdentity: f.MinIdentity},
 		BoilerplateDF: f.Boilerplate,
+		MaxWords:      f.MaxWords,
 		Window:        f.window(),
 		Durability:    neardup.SyncBatch,
 		SnapshotBytes: math.MaxInt64, // see indexDir.close

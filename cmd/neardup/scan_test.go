@@ -235,6 +235,20 @@ func TestScanLongLine(t *testing.T) {
 	}
 }
 
+// TestScanTooManyWords checks that a record over -max-words is skipped
+// with its line named, with passages on.
+func TestScanTooManyWords(t *testing.T) {
+	input := corpusJSONL(t, 30)
+	long := `{"id":"long","text":"` + strings.Repeat("mot ", 5000) + `"}` + "\n"
+	code, out, errs := runCmd(t, input+long+strings.ReplaceAll(input, `"id":"d`, `"id":"e`), "scan", "-passages", "-max-words", "4000", "-threshold", "0.5", "-")
+	if code != 1 || !strings.Contains(errs, "<stdin>:31: neardup: document too large: 5000 words, more than 4000 (skipped)") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	if !strings.Contains(out, `"b":"e`) || strings.Contains(out, `"long"`) {
+		t.Fatalf("output around the refused line:\n%s", out)
+	}
+}
+
 // TestScanDir: a second scan with -dir reports the pairs with the first
 // run's documents, and a rerun adds nothing.
 func TestScanDir(t *testing.T) {

@@ -246,7 +246,10 @@ func (s *Server) add(ctx context.Context, det *neardup.Detector, arts *articles,
 	text := []byte(d.Text)
 	h := xxhash.Sum64(text)
 	if dry {
-		res := det.Query(text)
+		res, err := det.QuerySigned(det.Sign(text))
+		if err != nil {
+			return Verdict{}, statusOf(err), err
+		}
 		v := decide(&res, s.opt)
 		return s.verdictJSON(arts, d.ID, text, &res, v, t, "", false, true), 0, nil
 	}
@@ -272,7 +275,7 @@ func (s *Server) add(ctx context.Context, det *neardup.Detector, arts *articles,
 	}
 	if err != nil {
 		arts.release(d.ID)
-		return Verdict{}, http.StatusInternalServerError, err
+		return Verdict{}, statusOf(err), err
 	}
 	v := decide(&res, s.opt)
 	ar := &article{ID: d.ID, Time: t.UTC(), Added: s.cfg.Now().UTC(), Verdict: v, hash: h}
@@ -282,6 +285,15 @@ func (s *Server) add(ctx context.Context, det *neardup.Detector, arts *articles,
 	s.added.Add(1)
 	s.metrics.verdict(v.Duplicate)
 	return s.verdictJSON(arts, d.ID, text, &res, v, t, d.ID, false, false), 0, nil
+}
+
+// statusOf is the HTTP status of an error of the detector: 413 for a
+// document over its word limit, 500 otherwise.
+func statusOf(err error) int {
+	if errors.Is(err, neardup.ErrTooLarge) {
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
 }
 
 // syncAll makes every document added so far durable, index first.

@@ -585,3 +585,34 @@ func TestSegments(t *testing.T) {
 		t.Errorf("segments:\n got %s\nwant %s", b.String(), want)
 	}
 }
+
+// TestTooManyWords posts a document over the detector's MaxWords: a 413
+// with a JSON error, for a dry run too, and nothing held.
+func TestTooManyWords(t *testing.T) {
+	dir := t.TempDir()
+	opt := testOptions()
+	opt.MaxWords = 50
+	det, err := neardup.Open(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{})
+	if err := s.Attach(det, dir); err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{t: t, s: s, det: det, dir: dir, h: s.Handler()}
+	t.Cleanup(ts.close)
+	body := `{"id":"long","text":"` + strings.Repeat("mot ", 60) + `"}`
+	for _, target := range []string{"/v1/documents", "/v1/documents?dry_run=1"} {
+		code, got := ts.do("POST", target, body)
+		if code != 413 || !strings.Contains(string(got), `"error":"neardup: document too large: 60 words, more than 50","status":413`) {
+			t.Errorf("%s: got %d %s", target, code, got)
+		}
+	}
+	if det.Len() != 0 || s.arts.len() != 0 {
+		t.Errorf("%d indexed, %d held after refusals", det.Len(), s.arts.len())
+	}
+	if code, got := ts.do("POST", "/v1/documents", `{"id":"long","text":"un texte court"}`); code != 200 {
+		t.Errorf("the refused ID then: %d %s", code, got)
+	}
+}
