@@ -60,7 +60,7 @@ func (p Passage) Repeat(id string) bool { return p.OtherID == id }
 type passDoc struct {
 	doc     passage.Doc
 	fps     []passage.Fingerprint // in position order (any order in files)
-	offsets []uint32              // start and end byte offset of each token
+	offsets tokenOffsets          // byte offsets of the tokens
 }
 
 // docFP is an indexed document sharing the fingerprint fp (an index into
@@ -197,9 +197,9 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		pw.found = pw.finder.Align(pw.found[:0], pw.doc, pd.doc, pw.seeds)
 		for _, p := range pw.found {
 			s, e2 := toks.Span(p.A.Start, p.A.End)
-			offs := pd.offsets
+			os, oe := pd.offsets.span(p.B.Start, p.B.End)
 			out = append(out, withAlignment(Passage{Start: s, End: e2, OtherID: d.docs.get(c).id,
-				OtherStart: int(offs[2*p.B.Start]), OtherEnd: int(offs[2*p.B.End-1]),
+				OtherStart: os, OtherEnd: oe,
 				Words: words(p.A), Boilerplate: d.boilerplate(ws.fps, p.A, selfCount)}, p, false))
 		}
 	}
@@ -238,11 +238,10 @@ func (d *Detector) keepPassages(ws *workspace) *passDoc {
 			Tokens:   slices.Clone(ws.pass.doc.Tokens),
 			Shingles: slices.Clone(ws.pass.doc.Shingles),
 		},
-		fps:     slices.Clone(ws.fps),
-		offsets: make([]uint32, 0, 2*len(toks.List)),
-	}
-	for _, t := range toks.List {
-		pd.offsets = append(pd.offsets, uint32(t.Start), uint32(t.End))
+		fps: slices.Clone(ws.fps),
+		offsets: newTokenOffsets(len(toks.List), func(i int) (int, int) {
+			return toks.List[i].Start, toks.List[i].End
+		}),
 	}
 	return pd
 }

@@ -423,12 +423,7 @@ func (d *Detector) appendDoc(b []byte, rec *docRecord, withLinks bool) []byte {
 			b = binary.LittleEndian.AppendUint64(b, f.Hash)
 			b = binary.AppendUvarint(b, uint64(f.Pos))
 		}
-		prev := uint32(0)
-		for i := 0; i < len(p.offsets); i += 2 {
-			b = binary.AppendUvarint(b, uint64(p.offsets[i]-prev))
-			b = binary.AppendUvarint(b, uint64(p.offsets[i+1]-p.offsets[i]))
-			prev = p.offsets[i+1]
-		}
+		b = append(b, p.offsets.b...) // the same encoding
 	}
 	return b
 }
@@ -613,17 +608,22 @@ func (d *Detector) decodePass(r *decoder) *passDoc {
 		r.fail("token offsets")
 		return nil
 	}
-	p.offsets = make([]uint32, 0, 2*nt)
+	// Validate the offsets, then keep their encoding as it is.
+	from := r.b
 	prev := uint64(0)
 	for range nt {
 		s := prev + r.uvarint("token offset")
 		e := s + r.uvarint("token length")
-		if e > math.MaxUint32 {
+		if e > math.MaxUint32 || e < prev {
 			r.fail("token offset")
 		}
-		p.offsets = append(p.offsets, uint32(s), uint32(e))
 		prev = e
 	}
+	if r.err != nil {
+		return nil
+	}
+	enc := from[:len(from)-len(r.b)]
+	p.offsets = packedOffsets(enc, nt)
 	return p
 }
 
