@@ -87,6 +87,7 @@ type Detector struct {
 	fpScratch struct {
 		keys []uint64
 		tags []uint32
+		fps  []passage.Fingerprint
 	}
 	byID     map[string]uint32
 	idPeak   int // the largest size of byID since it was last rebuilt
@@ -658,7 +659,8 @@ func (d *Detector) removeLocked(num uint32) error {
 	if t.pass.on() {
 		pd := t.pass.ref(i)
 		if *pd != nil {
-			for _, f := range (*pd).fps {
+			d.fpScratch.fps = (*pd).fingerprints(d.opt.Passage, d.fpScratch.fps[:0])
+			for _, f := range d.fpScratch.fps {
 				d.fpIndex.Remove(f.Hash, num)
 			}
 		}

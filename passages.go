@@ -56,11 +56,43 @@ func withAlignment(p Passage, q passage.Passage, swap bool) Passage {
 // Repeat reports whether the passage is repeated inside one document.
 func (p Passage) Repeat(id string) bool { return p.OtherID == id }
 
-// passDoc is what passage detection keeps of an indexed document.
+// passDoc is what passage detection keeps of an indexed document: its
+// tokens and shingles, from which its fingerprints are selected again when
+// needed (winnowing 600 shingles takes about as long as one cache miss per
+// fingerprint would), and its token offsets.
 type passDoc struct {
 	doc     passage.Doc
-	fps     []passage.Fingerprint // in position order (any order in files)
-	offsets tokenOffsets          // byte offsets of the tokens
+	offsets tokenOffsets // byte offsets of the tokens
+}
+
+// holding appends, as fingerprints in position order, the shingle
+// positions of the document whose hash is one of those of fps (a few).
+// Joined with fps they give the seeds that the document's own
+// fingerprints would, plus the other positions of the same shingles,
+// without selecting its fingerprints again.
+func (pd *passDoc) holding(fps []passage.Fingerprint, dst []passage.Fingerprint) []passage.Fingerprint {
+	var mask uint64 // a one-word Bloom filter of the hashes
+	for _, f := range fps {
+		mask |= 1 << (f.Hash & 63)
+	}
+	for q, h := range pd.doc.Shingles {
+		if mask&(1<<(h&63)) == 0 {
+			continue
+		}
+		for _, f := range fps {
+			if f.Hash == h {
+				dst = append(dst, passage.Fingerprint{Hash: h, Pos: int32(q)})
+				break
+			}
+		}
+	}
+	return dst
+}
+
+// fingerprints appends the document's fingerprints, as AppendFingerprints
+// selects them.
+func (pd *passDoc) fingerprints(p passage.Params, dst []passage.Fingerprint) []passage.Fingerprint {
+	return p.AppendFingerprints(dst, passage.Doc{Shingles: pd.doc.Shingles})
 }
 
 // docFP is an indexed document sharing the fingerprint fp (an index into
@@ -77,6 +109,7 @@ type passWork struct {
 	pairs   []docFP
 	seeds   []passage.Seed
 	group   []passage.Fingerprint
+	other   []passage.Fingerprint // a candidate's fingerprints
 	found   []passage.Passage
 	repeats []passage.Passage
 	ctx     []uint32 // context tag of each fingerprint (passage.Params.Context)
@@ -113,7 +146,8 @@ func (d *Detector) addFingerprints(rec *docRecord, num uint32) {
 		return
 	}
 	keys, tags := d.fpScratch.keys[:0], d.fpScratch.tags[:0]
-	for _, f := range pd.fps {
+	d.fpScratch.fps = pd.fingerprints(d.opt.Passage, d.fpScratch.fps[:0])
+	for _, f := range d.fpScratch.fps {
 		keys = append(keys, f.Hash)
 		tags = append(tags, d.opt.Passage.Context(pd.doc, int(f.Pos)))
 	}
@@ -193,7 +227,8 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		for _, g := range group {
 			pw.group = append(pw.group, ws.fps[g.fp])
 		}
-		pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], pw.group, pd.fps)
+		pw.other = pd.holding(pw.group, pw.other[:0])
+		pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], pw.group, pw.other)
 		pw.found = pw.finder.Align(pw.found[:0], pw.doc, pd.doc, pw.seeds)
 		for _, p := range pw.found {
 			s, e2 := toks.Span(p.A.Start, p.A.End)
@@ -238,7 +273,6 @@ func (d *Detector) keepPassages(ws *workspace) *passDoc {
 			Tokens:   slices.Clone(ws.pass.doc.Tokens),
 			Shingles: slices.Clone(ws.pass.doc.Shingles),
 		},
-		fps: slices.Clone(ws.fps),
 		offsets: newTokenOffsets(len(toks.List), func(i int) (int, int) {
 			return toks.List[i].Start, toks.List[i].End
 		}),

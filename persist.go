@@ -396,10 +396,11 @@ func (d *Detector) appendDoc(b []byte, rec *docRecord, withLinks bool) []byte {
 	}
 	if d.fpOn {
 		if rec.pass != nil {
-			// With passages the fingerprints are kept once, in the
-			// passage data with their positions; the record lists their
-			// hashes in position order, as they were selected.
-			fps := rec.pass.fps
+			// With passages the fingerprints are selected again from the
+			// shingles of the passage data; the record lists their hashes
+			// in position order, as they were selected.
+			d.fpScratch.fps = rec.pass.fingerprints(d.opt.Passage, d.fpScratch.fps[:0])
+			fps := d.fpScratch.fps
 			if !slices.IsSortedFunc(fps, cmpPos) {
 				fps = slices.SortedFunc(slices.Values(fps), cmpPos)
 			}
@@ -418,8 +419,9 @@ func (d *Detector) appendDoc(b []byte, rec *docRecord, withLinks bool) []byte {
 			b = binary.LittleEndian.AppendUint32(b, t)
 		}
 		b = appendU64s(b, p.doc.Shingles)
-		b = binary.AppendUvarint(b, uint64(len(p.fps)))
-		for _, f := range p.fps {
+		// The fingerprints selected above (with Passages, fpOn is set).
+		b = binary.AppendUvarint(b, uint64(len(d.fpScratch.fps)))
+		for _, f := range d.fpScratch.fps {
 			b = binary.LittleEndian.AppendUint64(b, f.Hash)
 			b = binary.AppendUvarint(b, uint64(f.Pos))
 		}
@@ -594,15 +596,15 @@ func (d *Detector) decodePass(r *decoder) *passDoc {
 	if r.err == nil && len(p.doc.Shingles) != shingle.Count(nt, passage.ShingleSize) {
 		r.fail("shingle count")
 	}
+	// The fingerprints are selected again from the shingles when needed:
+	// the record's list is checked, not kept.
 	nf := r.count(9, "passage fingerprints")
-	p.fps = make([]passage.Fingerprint, 0, nf)
 	for range nf {
-		h := r.u64("fingerprint")
+		r.u64("fingerprint")
 		pos := r.uvarint("fingerprint position")
 		if pos >= uint64(len(p.doc.Shingles)) {
 			r.fail("fingerprint position")
 		}
-		p.fps = append(p.fps, passage.Fingerprint{Hash: h, Pos: int32(pos)})
 	}
 	if r.err != nil || uint64(len(r.b)) < uint64(2*nt) {
 		r.fail("token offsets")
