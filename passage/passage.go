@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // ShingleSize is the number of consecutive tokens covered by each shingle
@@ -189,4 +190,52 @@ func shinglePositions(d Doc) (ns, n int) {
 	n = min(len(d.Tokens), maxPos)
 	ns = min(len(d.Shingles), n-ShingleSize+1)
 	return max(ns, 0), n
+}
+
+// AppendShingles appends to dst the shingle hashes of a document whose
+// token hashes are tokens, and returns the extended slice: hash i covers
+// tokens[i:i+ShingleSize], and a document of fewer than ShingleSize
+// tokens (at least one) has one shingle covering them all. A program that
+// keeps only the token hashes of a document can build its Doc again with
+// it; any other shingle hashes serve as well (such as those of package
+// shingle, which also feed MinHash), as long as the documents compared use
+// the same. It allocates only when dst must grow.
+func AppendShingles(dst []uint64, tokens []uint32) []uint64 {
+	n := len(tokens)
+	switch {
+	case n == 0:
+		return dst
+	case n < ShingleSize:
+		var t [ShingleSize]uint32
+		copy(t[:], tokens)
+		return append(dst, shingleHash(t[0], t[1], t[2], t[3], t[4])^uint64(n))
+	}
+	// Each shingle mixes the hashes of its first two token pairs, each
+	// computed once, with its fifth token.
+	pair := func(i int) uint64 { return fmix64(uint64(tokens[i])<<32 | uint64(tokens[i+1])) }
+	p0, p1, p2 := pair(0), pair(1), pair(2)
+	for i := 0; i+ShingleSize <= n; i++ {
+		dst = append(dst, fmix64(p0^bits.RotateLeft64(p2, 31)^uint64(tokens[i+4])*0x9e3779b97f4a7c15))
+		if i+ShingleSize < n {
+			p0, p1, p2 = p1, p2, pair(i+3)
+		}
+	}
+	return dst
+}
+
+// shingleHash mixes the five token hashes of a shingle as AppendShingles
+// does.
+func shingleHash(a, b, c, d, e uint32) uint64 {
+	p0 := fmix64(uint64(a)<<32 | uint64(b))
+	p2 := fmix64(uint64(c)<<32 | uint64(d))
+	return fmix64(p0 ^ bits.RotateLeft64(p2, 31) ^ uint64(e)*0x9e3779b97f4a7c15)
+}
+
+func fmix64(k uint64) uint64 {
+	k ^= k >> 33
+	k *= 0xff51afd7ed558ccd
+	k ^= k >> 33
+	k *= 0xc4ceb9fe1a85ec53
+	k ^= k >> 33
+	return k
 }
