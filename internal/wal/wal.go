@@ -444,20 +444,27 @@ func (l *Log) Size() int64 {
 // took the log's name, the Log goes on with the old file and stays usable;
 // if only the final directory sync failed, the Log has switched to the new
 // file and the error says so.
-func (l *Log) Rotate() error {
+func (l *Log) Rotate() error { return l.rotate(nil) }
+
+// rotate is Rotate, with the header header when not nil.
+func (l *Log) rotate(header []byte) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.waitSync()
 	if err := l.usable(); err != nil {
 		return err
 	}
+	if header == nil {
+		header = l.header
+	}
 	nf, err := createAtomic(l.path, func(f *os.File) error {
-		_, err := f.Write(l.header)
+		_, err := f.Write(header)
 		return err
 	})
 	if nf == nil {
 		return err
 	}
+	l.header = header
 	old := l.f
 	l.f = nf
 	l.size = int64(len(l.header))
@@ -469,6 +476,16 @@ func (l *Log) Rotate() error {
 	// it cannot lose anything.
 	_ = old.Close()
 	return err
+}
+
+// RotateParams is Rotate for a log whose new file carries params in its
+// header instead of the parameters it was opened with (a format upgraded
+// once everything is in a snapshot); later rotations keep them.
+func (l *Log) RotateParams(params []byte) error {
+	if err := checkParams(params); err != nil {
+		return err
+	}
+	return l.rotate(appendHeader(nil, magicLog, params))
 }
 
 // Close syncs and closes the log. Appends that were waiting for an fsync

@@ -807,3 +807,46 @@ func TestRotateDuringAppends(t *testing.T) {
 		}
 	}
 }
+
+// TestRotateParams checks that RotateParams gives the new file, and the
+// later rotations, the new parameters: the log then opens with them only.
+func TestRotateParams(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	l, _, err := Open(path, testParams, Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(payload(1, 40)); err != nil {
+		t.Fatal(err)
+	}
+	newParams := []byte("other params")
+	if err := l.RotateParams(make([]byte, MaxParamsSize+1)); !errors.Is(err, ErrParams) {
+		t.Fatalf("oversize params: %v", err)
+	}
+	if err := l.RotateParams(newParams); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := l.Size(), int64(len(refLog(newParams))); got != want {
+		t.Fatalf("Size after RotateParams = %d, want %d", got, want)
+	}
+	after := [][]byte{payload(2, 30)}
+	if err := l.Append(after[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Rotate(); err != nil { // keeps the new parameters
+		t.Fatal(err)
+	}
+	after = append(after[:0], payload(3, 20))
+	if err := l.Append(after[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if recs, _ := readRecords(t, path, newParams); !equalRecords(recs, after) {
+		t.Fatalf("records after RotateParams: %q", recs)
+	}
+	if _, _, err := Open(path, testParams, Options{}, nil); !errors.Is(err, ErrParams) {
+		t.Fatalf("opened with the old parameters: %v", err)
+	}
+}
