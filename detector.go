@@ -84,10 +84,13 @@ type Detector struct {
 	sims    *simhash.Index // with MaxHamming
 	fpIndex index.Postings // passage fingerprints -> documents, when fpOn
 	// fpScratch is addFingerprints' scratch space, under mu.
+	legacyPass bool // Open is reading records of passage format 1
+
 	fpScratch struct {
-		keys []uint64
-		tags []uint32
-		fps  []passage.Fingerprint
+		keys     []uint64
+		tags     []uint32
+		fps      []passage.Fingerprint
+		shingles []uint64
 	}
 	byID     map[string]uint32
 	idPeak   int // the largest size of byID since it was last rebuilt
@@ -254,18 +257,28 @@ func (d *Detector) sign(ws *workspace) {
 // unless Options.IgnoreBoilerplate is set, which leaves the sketch to
 // signState.
 func (d *Detector) signFree(ws *workspace) {
+	if d.opt.Passages {
+		d.preparePassages(ws)
+	}
 	if d.fpOn {
-		ws.fps = d.opt.Passage.AppendFingerprints(ws.fps[:0], passage.Doc{Shingles: ws.signer.shingles})
+		// With passages, fingerprints are selected among the passage
+		// shingles, which an indexed document's tokens give back;
+		// without, among the word shingles.
+		sh := ws.signer.shingles
+		if d.opt.Passages {
+			sh = ws.pass.doc.Shingles
+		}
+		ws.fps = d.opt.Passage.AppendFingerprints(ws.fps[:0], passage.Doc{Shingles: sh})
 		ws.fpKeys = ws.fpKeys[:0]
 		for _, f := range ws.fps {
 			ws.fpKeys = append(ws.fpKeys, f.Hash)
 		}
 	}
+	if d.opt.Passages {
+		ws.pass.ctx = d.opt.Passage.AppendContexts(ws.pass.ctx[:0], ws.pass.doc, ws.fps)
+	}
 	if !d.opt.IgnoreBoilerplate {
 		d.summarize(ws, nil)
-	}
-	if d.opt.Passages {
-		d.preparePassages(ws)
 	}
 }
 
@@ -659,7 +672,7 @@ func (d *Detector) removeLocked(num uint32) error {
 	if t.pass.on() {
 		pd := t.pass.ref(i)
 		if *pd != nil {
-			d.fpScratch.fps = (*pd).fingerprints(d.opt.Passage, d.fpScratch.fps[:0])
+			d.fpScratch.fps = (*pd).fingerprints(d.opt.Passage, d.fpScratch.fps[:0], &d.fpScratch.shingles)
 			for _, f := range d.fpScratch.fps {
 				d.fpIndex.Remove(f.Hash, num)
 			}

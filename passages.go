@@ -57,25 +57,33 @@ func withAlignment(p Passage, q passage.Passage, swap bool) Passage {
 func (p Passage) Repeat(id string) bool { return p.OtherID == id }
 
 // passDoc is what passage detection keeps of an indexed document: its
-// tokens and shingles, from which its fingerprints are selected again when
-// needed (winnowing 600 shingles takes about as long as one cache miss per
-// fingerprint would), and its token offsets.
+// 32-bit token hashes and its token offsets. Its passage shingles
+// (passage.AppendShingles) and fingerprints are computed again from the
+// tokens when needed: about 2 µs for 600 words, against the 8 bytes per
+// token that keeping the shingles would take.
 type passDoc struct {
-	doc     passage.Doc
+	tokens  []uint32
 	offsets tokenOffsets // byte offsets of the tokens
 }
 
+// doc returns the passage.Doc of the document, its shingles computed in
+// *sh (scratch space, reused).
+func (pd *passDoc) doc(sh *[]uint64) passage.Doc {
+	*sh = passage.AppendShingles((*sh)[:0], pd.tokens)
+	return passage.Doc{Tokens: pd.tokens, Shingles: *sh}
+}
+
 // holding appends, as fingerprints in position order, the shingle
-// positions of the document whose hash is one of those of fps (a few).
-// Joined with fps they give the seeds that the document's own
-// fingerprints would, plus the other positions of the same shingles,
-// without selecting its fingerprints again.
-func (pd *passDoc) holding(fps []passage.Fingerprint, dst []passage.Fingerprint) []passage.Fingerprint {
+// positions of d whose hash is one of those of fps (a few). Joined with
+// fps they give the seeds that the document's own fingerprints would,
+// plus the other positions of the same shingles, without selecting its
+// fingerprints.
+func holding(d passage.Doc, fps []passage.Fingerprint, dst []passage.Fingerprint) []passage.Fingerprint {
 	var mask uint64 // a one-word Bloom filter of the hashes
 	for _, f := range fps {
 		mask |= 1 << (f.Hash & 63)
 	}
-	for q, h := range pd.doc.Shingles {
+	for q, h := range d.Shingles {
 		if mask&(1<<(h&63)) == 0 {
 			continue
 		}
@@ -90,9 +98,9 @@ func (pd *passDoc) holding(fps []passage.Fingerprint, dst []passage.Fingerprint)
 }
 
 // fingerprints appends the document's fingerprints, as AppendFingerprints
-// selects them.
-func (pd *passDoc) fingerprints(p passage.Params, dst []passage.Fingerprint) []passage.Fingerprint {
-	return p.AppendFingerprints(dst, passage.Doc{Shingles: pd.doc.Shingles})
+// selects them, its shingles computed in *sh.
+func (pd *passDoc) fingerprints(p passage.Params, dst []passage.Fingerprint, sh *[]uint64) []passage.Fingerprint {
+	return p.AppendFingerprints(dst, pd.doc(sh))
 }
 
 // docFP is an indexed document sharing the fingerprint fp (an index into
@@ -110,30 +118,32 @@ type passWork struct {
 	seeds   []passage.Seed
 	group   []passage.Fingerprint
 	other   []passage.Fingerprint // a candidate's fingerprints
+	ownSh   []uint64              // the document's passage shingles
+	candSh  []uint64              // a candidate's passage shingles
 	found   []passage.Passage
 	repeats []passage.Passage
 	ctx     []uint32 // context tag of each fingerprint (passage.Params.Context)
 	sc      index.Scratch
 }
 
-// prepare sets pw.doc to the token hashes (truncated to 32 bits) and
-// shingles of a text and finds its repeats.
-func (pw *passWork) prepare(params passage.Params, tokHashes, shingles []uint64) {
+// prepare sets pw.doc to the token hashes (truncated to 32 bits) of a
+// text and their passage shingles, and finds its repeats.
+func (pw *passWork) prepare(params passage.Params, tokHashes []uint64) {
 	pw.finder.Params = params
 	pw.doc.Tokens = pw.doc.Tokens[:0]
 	for _, h := range tokHashes {
 		pw.doc.Tokens = append(pw.doc.Tokens, uint32(h))
 	}
-	pw.doc.Shingles = shingles
+	pw.ownSh = passage.AppendShingles(pw.ownSh[:0], pw.doc.Tokens)
+	pw.doc.Shingles = pw.ownSh
 	pw.repeats = pw.finder.Repeats(pw.repeats[:0], pw.doc)
 }
 
 // preparePassages computes what passage detection needs of the signed
-// document besides its fingerprints: token hashes and repeats. It runs
-// outside the lock.
+// document before its fingerprints: 32-bit token hashes, passage
+// shingles and repeats. It runs outside the lock.
 func (d *Detector) preparePassages(ws *workspace) {
-	ws.pass.prepare(d.opt.Passage, ws.signer.tokHashes, ws.signer.shingles)
-	ws.pass.ctx = d.opt.Passage.AppendContexts(ws.pass.ctx[:0], ws.pass.doc, ws.fps)
+	ws.pass.prepare(d.opt.Passage, ws.signer.tokHashes)
 }
 
 // addFingerprints indexes the fingerprints of rec under num, with their
@@ -146,10 +156,11 @@ func (d *Detector) addFingerprints(rec *docRecord, num uint32) {
 		return
 	}
 	keys, tags := d.fpScratch.keys[:0], d.fpScratch.tags[:0]
-	d.fpScratch.fps = pd.fingerprints(d.opt.Passage, d.fpScratch.fps[:0])
+	doc := pd.doc(&d.fpScratch.shingles)
+	d.fpScratch.fps = d.opt.Passage.AppendFingerprints(d.fpScratch.fps[:0], doc)
 	for _, f := range d.fpScratch.fps {
 		keys = append(keys, f.Hash)
-		tags = append(tags, d.opt.Passage.Context(pd.doc, int(f.Pos)))
+		tags = append(tags, d.opt.Passage.Context(doc, int(f.Pos)))
 	}
 	d.fpIndex.AddManyTagged(keys, tags, num)
 	d.fpScratch.keys, d.fpScratch.tags = keys, tags
@@ -227,9 +238,10 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		for _, g := range group {
 			pw.group = append(pw.group, ws.fps[g.fp])
 		}
-		pw.other = pd.holding(pw.group, pw.other[:0])
+		cd := pd.doc(&pw.candSh)
+		pw.other = holding(cd, pw.group, pw.other[:0])
 		pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], pw.group, pw.other)
-		pw.found = pw.finder.Align(pw.found[:0], pw.doc, pd.doc, pw.seeds)
+		pw.found = pw.finder.Align(pw.found[:0], pw.doc, cd, pw.seeds)
 		for _, p := range pw.found {
 			s, e2 := toks.Span(p.A.Start, p.A.End)
 			os, oe := pd.offsets.span(p.B.Start, p.B.End)
@@ -269,10 +281,7 @@ func (d *Detector) boilerplate(fps []passage.Fingerprint, r passage.Range, extra
 func (d *Detector) keepPassages(ws *workspace) *passDoc {
 	toks := &ws.signer.toks
 	pd := &passDoc{
-		doc: passage.Doc{
-			Tokens:   slices.Clone(ws.pass.doc.Tokens),
-			Shingles: slices.Clone(ws.pass.doc.Shingles),
-		},
+		tokens: slices.Clone(ws.pass.doc.Tokens),
 		offsets: newTokenOffsets(len(toks.List), func(i int) (int, int) {
 			return toks.List[i].Start, toks.List[i].End
 		}),
@@ -323,7 +332,7 @@ func (f *RepeatFinder) Find(dst []Passage, text []byte) []Passage {
 	normalize.Tokenize(&f.toks, text, f.opt.Normalize)
 	f.tokHashes = shingle.AppendTokenHashes(f.tokHashes[:0], &f.toks)
 	f.shingles = shingle.AppendWordsFromTokens(f.shingles[:0], f.tokHashes, passage.ShingleSize)
-	f.pass.prepare(f.opt.Passage, f.tokHashes, f.shingles)
+	f.pass.prepare(f.opt.Passage, f.tokHashes)
 	for _, p := range f.pass.repeats {
 		s, e := f.toks.Span(p.B.Start, p.B.End)
 		os, oe := f.toks.Span(p.A.Start, p.A.End)

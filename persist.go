@@ -2,7 +2,6 @@ package neardup
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -32,8 +31,19 @@ const (
 // The log (LogFile) holds one record per change: an Add record (kind 'A',
 // sequence number, ID, time, size, SimHash, the K signature bytes, the band
 // keys, the matches it linked to, and what the options keep: shingle set,
-// fingerprints, passage data) or a Remove record (kind 'R', sequence
-// number, ID).
+// then either the passage data or, without Passages, the fingerprints) or
+// a Remove record (kind 'R', sequence number, ID).
+//
+// Passage data is of format 2 (passageFormat, the last value of the
+// parameter block of a detector with Passages): the number of tokens,
+// each token's 32-bit hash (4 bytes little-endian), then for each token
+// the gap from the end of the previous token and its length in bytes.
+// The passage shingles and fingerprints follow from the token hashes.
+// Format 1, whose parameter block lacks the passage format, also held
+// the fingerprint hashes before the passage data, and the word shingles
+// and the fingerprints with their positions between the tokens and their
+// offsets; Open reads it and rewrites the directory in format 2 (a
+// snapshot, then a log with the new parameters) before it returns.
 //
 // The snapshot (SnapshotFile) has a body of one of two versions, told apart
 // by its parameter block: the log's, or the log's followed by
@@ -99,15 +109,18 @@ type diskStore struct {
 	// refer to (see shingleSet). They are released when the next snapshot
 	// is written, after the sets are copied to memory of their own; never
 	// by Close, since a closed detector still answers queries.
-	mapped  []func() error
-	dir     string
-	params  []byte // of the log and version 1 snapshots
-	snapP   []byte // of version 2 snapshots: params + snapshotBodyV2
-	log     *wal.Log
-	seq     uint64 // last sequence number logged
-	buf     []byte // record encoding scratch
-	rec     Recovery
-	maxSize int64
+	mapped []func() error
+	dir    string
+	params []byte // of the log and version 1 snapshots
+	snapP  []byte // of version 2 snapshots: params + snapshotBodyV2
+	// legacyLog is set while the log file carries the parameters of
+	// passage format 1: the next rotation gives it params.
+	legacyLog bool
+	log       *wal.Log
+	seq       uint64 // last sequence number logged
+	buf       []byte // record encoding scratch
+	rec       Recovery
+	maxSize   int64
 }
 
 // Open returns a detector whose state lives in directory dir (created if
@@ -142,27 +155,40 @@ func Open(dir string, opt Options) (*Detector, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("neardup: %w", err)
 	}
-	params := d.paramsBlob()
+	params := d.paramsBlob(false)
 	st := &diskStore{dir: dir, params: params, snapP: append(slices.Clip(params), snapshotBodyV2...), maxSize: d.opt.SnapshotBytes}
 	var lastSeq uint64
 	snap := filepath.Join(dir, SnapshotFile)
-	// A version 2 body is mapped, and the shingle sets stay views of the
-	// mapping: opening copies none of them.
-	release, err := wal.MapSnapshot(snap, st.snapP, func(body []byte) error {
-		return d.loadSnapshotData(body, true, &lastSeq, &st.rec)
-	})
-	if err == nil {
-		if d.opt.KeepShingles {
-			st.mapped = append(st.mapped, release)
-		} else {
-			release() // nothing refers to it
-		}
-	}
-	if errors.Is(err, wal.ErrParams) {
-		// Not version 2: version 1, or other parameters (ErrParams again).
-		err = wal.ReadSnapshot(snap, st.params, func(r io.Reader) error {
-			return d.loadSnapshot(r, &lastSeq, &st.rec)
+	// Files of passage format 1 are read too (legacy), and a snapshot
+	// then rewrites them in format 2 before Open returns.
+	legacyP := d.paramsBlob(true)
+	upgrade := false
+	loadSnap := func(params []byte) error {
+		// A version 2 body is mapped, and the shingle sets stay views of
+		// the mapping: opening copies none of them.
+		release, err := wal.MapSnapshot(snap, append(slices.Clip(params), snapshotBodyV2...), func(body []byte) error {
+			return d.loadSnapshotData(body, true, &lastSeq, &st.rec)
 		})
+		if err == nil {
+			if d.opt.KeepShingles {
+				st.mapped = append(st.mapped, release)
+			} else {
+				release() // nothing refers to it
+			}
+		}
+		if errors.Is(err, wal.ErrParams) {
+			// Not version 2: version 1, or other parameters (ErrParams again).
+			err = wal.ReadSnapshot(snap, params, func(r io.Reader) error {
+				return d.loadSnapshot(r, &lastSeq, &st.rec)
+			})
+		}
+		return err
+	}
+	err = loadSnap(params)
+	if errors.Is(err, wal.ErrParams) && d.opt.Passages {
+		d.legacyPass, upgrade = true, true
+		err = loadSnap(legacyP)
+		d.legacyPass = false
 	}
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, storeError(SnapshotFile, err)
@@ -172,19 +198,38 @@ func Open(dir string, opt Options) (*Detector, error) {
 	if d.opt.Durability == SyncInterval {
 		wopt = wal.Options{Sync: wal.SyncInterval, Interval: d.opt.SyncInterval}
 	}
-	log, rep, err := wal.Open(filepath.Join(dir, LogFile), st.params, wopt, func(p []byte) error {
+	replay := func(p []byte) error {
 		seq, err := d.replay(p, lastSeq)
 		if err == nil {
 			st.seq = max(st.seq, seq)
 			st.rec.LogRecords++
 		}
 		return err
-	})
+	}
+	log, rep, err := wal.Open(filepath.Join(dir, LogFile), st.params, wopt, replay)
+	if errors.Is(err, wal.ErrParams) && d.opt.Passages {
+		d.legacyPass, st.legacyLog, upgrade = true, true, true
+		log, rep, err = wal.Open(filepath.Join(dir, LogFile), legacyP, wopt, replay)
+		d.legacyPass = false
+	}
 	if err != nil {
 		return nil, storeError(LogFile, err)
 	}
 	st.log, st.rec.TornBytes = log, rep.TornBytes
 	d.store = st
+	if upgrade {
+		// Everything read is in memory: a snapshot in passage format 2,
+		// then a log with its parameters. A crash in between leaves the
+		// new snapshot beside the old log, which the next Open reads as
+		// here (its records are all covered by the snapshot).
+		d.mu.Lock()
+		err = d.snapshotLocked()
+		d.mu.Unlock()
+		if err != nil {
+			log.Close()
+			return nil, fmt.Errorf("neardup: rewriting passage data of format 1: %w", err)
+		}
+	}
 	if d.opt.Window > 0 {
 		d.mu.Lock()
 		err = d.evictLoggedLocked(d.newest - int64(d.opt.Window))
@@ -298,15 +343,24 @@ func (d *Detector) snapshotLocked() error {
 	}
 	// A crash here leaves the new snapshot beside the old log: its records
 	// are all at or below the snapshot's sequence number and are skipped.
-	if err := st.log.Rotate(); err != nil {
+	rotate := st.log.Rotate
+	if st.legacyLog {
+		rotate = func() error { return st.log.RotateParams(st.params) }
+	}
+	if err := rotate(); err != nil {
 		return fmt.Errorf("neardup: starting a new log: %w", err)
 	}
 	return nil
 }
 
+// passageFormat is the version of the passage data of a record (see
+// FormatVersion), in the parameter block of detectors with Passages.
+const passageFormat = 2
+
 // paramsBlob encodes everything that changes the meaning of the saved data.
-// It is stored in every file's header and compared byte for byte.
-func (d *Detector) paramsBlob() []byte {
+// It is stored in every file's header and compared byte for byte. legacy
+// selects the block of passage format 1, which has no passage format.
+func (d *Detector) paramsBlob(legacy bool) []byte {
 	o := d.opt
 	b := []byte("neardup detector\x00")
 	for _, v := range []int{
@@ -317,6 +371,9 @@ func (d *Detector) paramsBlob() []byte {
 		o.Passage.MinWords, o.Passage.MaxGap + 1<<20, // MaxGap may be negative
 	} {
 		b = binary.AppendUvarint(b, uint64(v))
+	}
+	if o.Passages && !legacy {
+		b = binary.AppendUvarint(b, passageFormat)
 	}
 	return b
 }
@@ -394,44 +451,20 @@ func (d *Detector) appendDoc(b []byte, rec *docRecord, withLinks bool) []byte {
 	if d.opt.KeepShingles {
 		b = appendSet(b, rec.set)
 	}
-	if d.fpOn {
-		if rec.pass != nil {
-			// With passages the fingerprints are selected again from the
-			// shingles of the passage data; the record lists their hashes
-			// in position order, as they were selected.
-			d.fpScratch.fps = rec.pass.fingerprints(d.opt.Passage, d.fpScratch.fps[:0])
-			fps := d.fpScratch.fps
-			if !slices.IsSortedFunc(fps, cmpPos) {
-				fps = slices.SortedFunc(slices.Values(fps), cmpPos)
-			}
-			b = binary.AppendUvarint(b, uint64(len(fps)))
-			for _, f := range fps {
-				b = binary.LittleEndian.AppendUint64(b, f.Hash)
-			}
-		} else {
-			b = appendU64s(b, rec.fpKeys)
-		}
-	}
 	if d.opt.Passages {
+		// Passage format 2: the token hashes and offsets; shingles and
+		// fingerprints follow from the tokens.
 		p := rec.pass
-		b = binary.AppendUvarint(b, uint64(len(p.doc.Tokens)))
-		for _, t := range p.doc.Tokens {
+		b = binary.AppendUvarint(b, uint64(len(p.tokens)))
+		for _, t := range p.tokens {
 			b = binary.LittleEndian.AppendUint32(b, t)
 		}
-		b = appendU64s(b, p.doc.Shingles)
-		// The fingerprints selected above (with Passages, fpOn is set).
-		b = binary.AppendUvarint(b, uint64(len(d.fpScratch.fps)))
-		for _, f := range d.fpScratch.fps {
-			b = binary.LittleEndian.AppendUint64(b, f.Hash)
-			b = binary.AppendUvarint(b, uint64(f.Pos))
-		}
-		b = append(b, p.offsets.b...) // the same encoding
+		b = append(b, p.offsets.b...)
+	} else if d.fpOn {
+		b = appendU64s(b, rec.fpKeys)
 	}
 	return b
 }
-
-// cmpPos orders fingerprints by position.
-func cmpPos(x, y passage.Fingerprint) int { return cmp.Compare(x.Pos, y.Pos) }
 
 func appendU64s(b []byte, v []uint64) []byte {
 	b = binary.AppendUvarint(b, uint64(len(v)))
@@ -566,11 +599,19 @@ func (d *Detector) decodeDoc(r *decoder, withLinks bool) (*docRecord, []string) 
 			r.fail("shingle set size")
 		}
 	}
-	if d.fpOn {
+	switch {
+	case d.opt.Passages && d.legacyPass:
+		n := r.count(8, "fingerprints") // selected again from the tokens
+		r.bytes(uint64(8*n), "fingerprints")
+		if r.err == nil {
+			rec.pass = d.decodePass(r, true)
+		}
+	case d.opt.Passages:
+		if r.err == nil {
+			rec.pass = d.decodePass(r, false)
+		}
+	case d.fpOn:
 		rec.fpKeys = r.u64s("fingerprints")
-	}
-	if d.opt.Passages && r.err == nil {
-		rec.pass = d.decodePass(r)
 	}
 	if r.err == nil && len(r.b) != 0 {
 		r.fail("record length")
@@ -581,29 +622,33 @@ func (d *Detector) decodeDoc(r *decoder, withLinks bool) (*docRecord, []string) 
 	return rec, linkIDs
 }
 
-func (d *Detector) decodePass(r *decoder) *passDoc {
+// decodePass reads the passage data of a record: in passage format 2 the
+// token hashes and offsets, in format 1 (legacy) also the word shingles
+// and the fingerprints, which are checked and dropped (the tokens give
+// the passage shingles and fingerprints of format 2).
+func (d *Detector) decodePass(r *decoder, legacy bool) *passDoc {
 	p := &passDoc{}
 	nt := r.count(4, "tokens")
 	tb := r.bytes(uint64(4*nt), "tokens")
 	if r.err != nil {
 		return nil
 	}
-	p.doc.Tokens = make([]uint32, nt)
-	for i := range p.doc.Tokens {
-		p.doc.Tokens[i] = binary.LittleEndian.Uint32(tb[4*i:])
+	p.tokens = make([]uint32, nt)
+	for i := range p.tokens {
+		p.tokens[i] = binary.LittleEndian.Uint32(tb[4*i:])
 	}
-	p.doc.Shingles = r.u64s("shingles")
-	if r.err == nil && len(p.doc.Shingles) != shingle.Count(nt, passage.ShingleSize) {
-		r.fail("shingle count")
-	}
-	// The fingerprints are selected again from the shingles when needed:
-	// the record's list is checked, not kept.
-	nf := r.count(9, "passage fingerprints")
-	for range nf {
-		r.u64("fingerprint")
-		pos := r.uvarint("fingerprint position")
-		if pos >= uint64(len(p.doc.Shingles)) {
-			r.fail("fingerprint position")
+	if legacy {
+		ns := r.count(8, "shingles")
+		r.bytes(uint64(8*ns), "shingles")
+		if r.err == nil && ns != shingle.Count(nt, passage.ShingleSize) {
+			r.fail("shingle count")
+		}
+		nf := r.count(9, "passage fingerprints")
+		for range nf {
+			r.u64("fingerprint")
+			if pos := r.uvarint("fingerprint position"); pos >= uint64(ns) {
+				r.fail("fingerprint position")
+			}
 		}
 	}
 	if r.err != nil || uint64(len(r.b)) < uint64(2*nt) {
