@@ -238,9 +238,10 @@ func (s *Server) renderPair(w http.ResponseWriter, det *neardup.Detector, a, b *
 			continue
 		}
 		n := len(ps) + 1
-		pj, al := s.passageJSON(p, ta, tb)
-		ps = append(ps, pairPassage{n, pj})
-		title := fmt.Sprintf("passage %d: %d words, identity %.1f %%", n, p.Words, 100*al.Identity())
+		// The word-level alignment marks the edited words on the page.
+		al := Align(tb, Span{p.OtherStart, p.OtherEnd}, ta, Span{p.Start, p.End}, s.opt.Normalize)
+		ps = append(ps, pairPassage{n, passageJSON(p)})
+		title := fmt.Sprintf("passage %d: %d words, identity %.1f %%", n, p.Words, 100*p.Identity)
 		ma = append(ma, mark{Span{p.Start, p.End}, "passage", fmt.Sprintf("a-p%d", n), fmt.Sprintf("b-p%d", n), title})
 		mb = append(mb, mark{Span{p.OtherStart, p.OtherEnd}, "passage", fmt.Sprintf("b-p%d", n), fmt.Sprintf("a-p%d", n), title})
 		for _, e := range al.EditsB {

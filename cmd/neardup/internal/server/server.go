@@ -323,33 +323,22 @@ func (s *Server) verdictJSON(arts *articles, id string, text []byte, res *neardu
 		}
 		out.Matches = append(out.Matches, matchJSON(m))
 	}
-	out.Passages = s.passagesJSON(arts, text, res.Passages, self, !existing && !dry)
+	out.Passages = passagesJSON(res.Passages, self, !existing && !dry)
 	return out
 }
 
-// passagesJSON converts passages, aligning each with its other copy.
-// With added, ps comes from the Add of self, whose repeats name self;
-// otherwise from a Query, whose repeats name "", and a passage with self
-// (the held copy of the text queried) is left out.
-func (s *Server) passagesJSON(arts *articles, text []byte, ps []neardup.Passage, self string, added bool) []PassageJSON {
+// passagesJSON converts passages. With added, ps comes from the Add of
+// self, whose repeats name self; otherwise from a Query, whose repeats
+// name "", and a passage with self (the held copy of the text queried) is
+// left out.
+func passagesJSON(ps []neardup.Passage, self string, added bool) []PassageJSON {
 	out := []PassageJSON{}
-	texts := map[string][]byte{}
 	for _, p := range ps {
 		repeat := p.OtherID == "" || (added && p.OtherID == self)
 		if !repeat && p.OtherID == self {
 			continue
 		}
-		other := text
-		if !repeat {
-			var seen bool
-			if other, seen = texts[p.OtherID]; !seen {
-				if ar := arts.get(p.OtherID); ar != nil {
-					other, _ = arts.text(ar)
-				}
-				texts[p.OtherID] = other
-			}
-		}
-		j, _ := s.passageJSON(p, text, other)
+		j := passageJSON(p)
 		j.Repeat = repeat
 		if repeat {
 			j.OtherID = self
@@ -363,19 +352,12 @@ func matchJSON(m neardup.Match) MatchJSON {
 	return MatchJSON{ID: m.ID, Jaccard: round(m.Jaccard), Contained: round(m.Contained), Contains: round(m.Contains), Exact: m.Exact}
 }
 
-// passageJSON converts p, a passage of text whose other copy is in other,
-// and aligns the two copies. Without the other text (nil) the alignment is
-// zero and the identity 1: the passage's runs are exact.
-func (s *Server) passageJSON(p neardup.Passage, text, other []byte) (PassageJSON, Alignment) {
-	j := PassageJSON{Start: p.Start, End: p.End, OtherID: p.OtherID, OtherStart: p.OtherStart, OtherEnd: p.OtherEnd,
-		Words: p.Words, Boilerplate: p.Boilerplate, Identity: 1}
-	var al Alignment
-	if other != nil && p.OtherEnd <= len(other) {
-		al = Align(other, Span{p.OtherStart, p.OtherEnd}, text, Span{p.Start, p.End}, s.opt.Normalize)
-		j.Identity = round(al.Identity())
-		j.Substituted, j.Inserted, j.Deleted = al.Substituted, al.Inserted, al.Deleted
-	}
-	return j, al
+// passageJSON converts p, with the identity and edit counts of the
+// detector's alignment of the two copies.
+func passageJSON(p neardup.Passage) PassageJSON {
+	return PassageJSON{Start: p.Start, End: p.End, OtherID: p.OtherID, OtherStart: p.OtherStart, OtherEnd: p.OtherEnd,
+		Words: p.Words, Boilerplate: p.Boilerplate, Identity: round(p.Identity),
+		Substituted: p.Substituted, Inserted: p.Inserted, Deleted: p.Deleted}
 }
 
 func round(x float64) float64 { return float64(int64(x*1e4+0.5)) / 1e4 }
