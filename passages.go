@@ -241,6 +241,14 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		cd := pd.doc(&pw.candSh)
 		pw.other = holding(cd, pw.group, pw.other[:0])
 		pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], pw.group, pw.other)
+		if d.opt.Passage.MinIdentity < 1 {
+			// Aligning through edits, every shared fingerprint is an
+			// anchor, also those whose context tags an edit nearby
+			// changed: the candidate's fingerprints joined with all of
+			// the document's.
+			pw.other = d.opt.Passage.AppendFingerprints(pw.other[:0], cd)
+			pw.seeds = pw.finder.AppendSeeds(pw.seeds, ws.fps, pw.other)
+		}
 		pw.found = pw.finder.Align(pw.found[:0], pw.doc, cd, pw.seeds)
 		for _, p := range pw.found {
 			s, e2 := toks.Span(p.A.Start, p.A.End)
