@@ -5,6 +5,7 @@ import (
 	"math/bits"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/neardup/neardup/internal/mix"
 )
 
 // Postings maps uint64 keys (band hashes, passage fingerprints, ...) to sets
@@ -62,14 +63,7 @@ func (p *Postings) route(key uint64) (*store[uint64], uint64) {
 }
 
 // mix64 is the 64-bit finalizer of MurmurHash3: a bijection with mix64(0) = 0.
-func mix64(k uint64) uint64 {
-	k ^= k >> 33
-	k *= 0xff51afd7ed558ccd
-	k ^= k >> 33
-	k *= 0xc4ceb9fe1a85ec53
-	k ^= k >> 33
-	return k
-}
+func mix64(k uint64) uint64 { return mix.Murmur64(k) }
 
 // Add adds doc to the set of key, with tag 0. Adding a document that is
 // already there does nothing but set its tag to 0. Add allocates nothing

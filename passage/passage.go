@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+
+	"github.com/neardup/neardup/internal/mix"
 )
 
 // ShingleSize is the number of consecutive tokens covered by each shingle
@@ -231,11 +233,4 @@ func shingleHash(a, b, c, d, e uint32) uint64 {
 	return fmix64(p0 ^ bits.RotateLeft64(p2, 31) ^ uint64(e)*0x9e3779b97f4a7c15)
 }
 
-func fmix64(k uint64) uint64 {
-	k ^= k >> 33
-	k *= 0xff51afd7ed558ccd
-	k ^= k >> 33
-	k *= 0xc4ceb9fe1a85ec53
-	k ^= k >> 33
-	return k
-}
+func fmix64(k uint64) uint64 { return mix.Murmur64(k) }

@@ -4,6 +4,7 @@ import (
 	"iter"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/neardup/neardup/internal/mix"
 	"github.com/neardup/neardup/normalize"
 )
 
@@ -27,14 +28,7 @@ const Base uint64 = 0x9e3779b97f4a7c15
 func TokenHash(tok []byte) uint64 { return xxhash.Sum64(tok) }
 
 // fmix64 is the MurmurHash3 64-bit finalizer, a bijection with full avalanche.
-func fmix64(h uint64) uint64 {
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	h ^= h >> 33
-	return h
-}
+func fmix64(h uint64) uint64 { return mix.Murmur64(h) }
 
 // pow returns Base^e mod 2^64.
 func pow(e int) uint64 {
