@@ -172,18 +172,32 @@ func (f *Finder) alignGap(a, b []uint32, maxGap int) edits {
 	return e
 }
 
-// extend aligns the starts of a and b (a and b continue a passage; pass
-// reversed copies to extend to the left) with an X-drop alignment in a
-// band of ±band diagonals and returns the numbers of tokens of a and b
-// its best-scoring end covers, which is 0, 0 or the end of a matched
-// token, with the operations. A positive-score extension of up to
-// extendWindow tokens is examined at a time and continued from its best
-// end while it keeps improving.
-func (f *Finder) extend(a, b []uint32, band int) (la, lb int, e edits) {
+// extend aligns the starts of a and b (a and b continue a passage) with
+// an X-drop alignment in a band of ±band diagonals and returns the
+// numbers of tokens of a and b its best-scoring end covers, which is 0, 0
+// or the end of a matched token, with the operations. A positive-score
+// extension of up to extendWindow tokens is examined at a time and
+// continued from its best end while it keeps improving. With left set it
+// extends towards the starts of a and b instead: it aligns their ends
+// backwards.
+func (f *Finder) extend(a, b []uint32, band int, left bool) (la, lb int, e edits) {
 	for {
-		ra, rb := a[la:], b[lb:]
-		wa, wb := ra[:min(len(ra), extendWindow)], rb[:min(len(rb), extendWindow)]
-		ea, eb, x, more := f.extendOnce(wa, wb, band, len(wa) < len(ra) || len(wb) < len(rb))
+		na, nb := min(len(a)-la, extendWindow), min(len(b)-lb, extendWindow)
+		var wa, wb []uint32
+		if left {
+			rev := f.rev[:0]
+			for i := len(a) - la - 1; i >= len(a)-la-na; i-- {
+				rev = append(rev, a[i])
+			}
+			for i := len(b) - lb - 1; i >= len(b)-lb-nb; i-- {
+				rev = append(rev, b[i])
+			}
+			f.rev = rev
+			wa, wb = rev[:na], rev[na:]
+		} else {
+			wa, wb = a[la:la+na], b[lb:lb+nb]
+		}
+		ea, eb, x, more := f.extendOnce(wa, wb, band, na < len(a)-la || nb < len(b)-lb)
 		if ea == 0 && eb == 0 {
 			return la, lb, e
 		}
@@ -311,16 +325,8 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 			}
 			active[k] = ci
 			k++
-			if r.aS <= c.tA || r.bS <= c.tB || r.aE <= c.aE || r.bE <= c.bE {
-				continue
-			}
-			if self && r.aE > c.bS {
-				continue
-			}
-			gA, gB := r.aS-c.aE, r.bS-c.bE
-			o := max(0, -gA, -gB)
-			gA, gB = gA+o, gB+o
-			if gA > limit || gB > limit {
+			gA, gB, o, ok := c.gapsTo(r, self)
+			if !ok || gA > limit || gB > limit {
 				continue
 			}
 			ge := f.alignGap(ta[c.aE:c.aE+gA], tb[c.bE:c.bE+gB], gap)
@@ -411,13 +417,13 @@ func (f *Finder) extendChain(c chain, ta, tb []uint32, self bool, g, band int, f
 	if self {
 		limA = c.bS
 	}
-	ra, rb, re := f.extend(ta[c.aE:limA], tb[c.bE:], band)
+	ra, rb, re := f.extend(ta[c.aE:limA], tb[c.bE:], band, false)
 	aE, bE := c.aE+ra, c.bE+rb
 	loB := 0
 	if self {
 		loB = aE
 	}
-	la, lb, le := f.extendLeft(ta[:c.aS], tb[loB:c.bS], band)
+	la, lb, le := f.extend(ta[:c.aS], tb[loB:c.bS], band, true)
 	aS, bS := c.aS-la, c.bS-lb
 	ext := e
 	ext.add(re)
@@ -429,29 +435,4 @@ func (f *Finder) extendChain(c chain, ta, tb []uint32, self bool, g, band int, f
 		return c, true
 	}
 	return chain{}, false
-}
-
-// extendLeft is extend towards the starts of a and b: it aligns their
-// ends backwards.
-func (f *Finder) extendLeft(a, b []uint32, band int) (la, lb int, e edits) {
-	for {
-		na, nb := min(len(a)-la, extendWindow), min(len(b)-lb, extendWindow)
-		rev := f.rev[:0]
-		for i := len(a) - la - 1; i >= len(a)-la-na; i-- {
-			rev = append(rev, a[i])
-		}
-		for i := len(b) - lb - 1; i >= len(b)-lb-nb; i-- {
-			rev = append(rev, b[i])
-		}
-		f.rev = rev
-		ea, eb, x, more := f.extendOnce(rev[:na], rev[na:], band, na < len(a)-la || nb < len(b)-lb)
-		if ea == 0 && eb == 0 {
-			return la, lb, e
-		}
-		la, lb = la+ea, lb+eb
-		e.add(x)
-		if !more {
-			return la, lb, e
-		}
-	}
 }

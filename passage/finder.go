@@ -49,6 +49,20 @@ type chain struct {
 	e              edits
 }
 
+// gapsTo reports whether the run r may extend the chain c (it starts after
+// the chain's last run and ends after the chain, on both sides, and in a
+// repeat (self) does not pass the chain's B start), and returns the gaps
+// between them on each side once the o tokens of r overlapping the chain
+// are dropped.
+func (c *chain) gapsTo(r run, self bool) (gA, gB, o int, ok bool) {
+	if r.aS <= c.tA || r.bS <= c.tB || r.aE <= c.aE || r.bE <= c.bE || (self && r.aE > c.bS) {
+		return 0, 0, 0, false
+	}
+	gA, gB = r.aS-c.aE, r.bS-c.bE
+	o = max(0, -gA, -gB)
+	return gA + o, gB + o, o, true
+}
+
 // shingles returns the number of word shingles of a run of n tokens.
 func shingles(n int) int { return max(0, n-ShingleSize+1) }
 
@@ -227,18 +241,8 @@ func (f *Finder) exactChains(cand []Passage, runs []run, ta, tb []uint32, self b
 				}
 				active[k] = ci
 				k++
-				if r.aS <= c.tA || r.bS <= c.tB || r.aE <= c.aE || r.bE <= c.bE {
-					continue
-				}
-				if self && r.aE > c.bS {
-					continue
-				}
-				// Drop the part of r overlapping the chain, then measure
-				// the gaps on both sides.
-				gA, gB := r.aS-c.aE, r.bS-c.bE
-				o := max(0, -gA, -gB)
-				gA, gB = gA+o, gB+o
-				if gA > gap || gB > gap {
+				gA, gB, o, ok := c.gapsTo(r, self)
+				if !ok || gA > gap || gB > gap {
 					continue
 				}
 				if !sameText(r.aE-c.aS, r.bE-c.bS, c.shared+shingles(r.aE-r.aS-o)) {
