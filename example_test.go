@@ -115,3 +115,25 @@ func ExampleStage() {
 	// new: 1 duplicates: 3
 	// retry: true true
 }
+
+// A desk reprints a wire story with a word changed, two dropped and a
+// "Lire aussi" line added in the middle: one passage, with its identity
+// and edits.
+func ExampleDetector_editedPassage() {
+	wire := "Le ministère de la Santé a annoncé mardi que la campagne de vaccination contre la grippe commencerait le 15 octobre dans toutes les pharmacies du pays, avec une priorité pour les personnes âgées de plus de 65 ans et les soignants. " +
+		"Les doses seront livrées dès la fin du mois de septembre, a précisé le ministère dans un communiqué."
+	desk := "Une campagne attendue. Le ministère de la Santé a annoncé mardi que la campagne de vaccination contre la grippe débuterait le 15 octobre dans toutes les pharmacies, avec une priorité pour les personnes âgées de plus de 65 ans et les soignants.\n\n" +
+		"Lire aussi : Les pharmacies face à la pénurie de médicaments\n\n" +
+		"Les doses seront livrées dès la fin du mois de septembre, a précisé le ministère dans un communiqué. Notre journal suivra la campagne."
+	d, _ := neardup.New(neardup.Options{Passages: true})
+	d.AddString("wire", wire)
+	res, _ := d.AddString("desk", desk)
+	for _, p := range res.Passages {
+		fmt.Printf("%s [%d, %d) ~ [%d, %d): %d words, identity %.2f, %d substituted, %d inserted, %d deleted\n",
+			p.OtherID, p.Start, p.End, p.OtherStart, p.OtherEnd, p.Words, p.Identity, p.Substituted, p.Inserted, p.Deleted)
+	}
+	// The ten words of the inserted line count as one position of the
+	// alignment: identity 56/(56+1+1+2), 56 words matched.
+	// Output:
+	// wire [23, 422) ~ [0, 342): 67 words, identity 0.93, 1 substituted, 10 inserted, 2 deleted
+}

@@ -44,7 +44,8 @@
 //
 // # Runs, bridging and trimming
 //
-// A run is a maximal sequence of equal token hashes along one diagonal (a
+// This section describes exact passages ([Params.MinIdentity] 1); the
+// next one what alignment through edits, the default, adds. A run is a maximal sequence of equal token hashes along one diagonal (a
 // fixed offset between the two sides). Runs of at least G tokens are
 // chained in order of their A then B start: a run extends a chain when it
 // starts after the chain's last run on both sides, ends after the chain on
@@ -90,6 +91,28 @@
 // when they are adjacent) is not reported, so sub-runs and shifted copies
 // of periodic text are omitted; of passages covering exactly the same
 // text, the first by position is kept.
+//
+// # Alignment through edits
+//
+// With [Params.MinIdentity] below 1 (default [DefaultMinIdentity], 0.8) the
+// runs found from seeds are anchors of an alignment, in the spirit of the
+// seed-and-extend of BLAST (Altschul et al. 1997) and of passim: runs of
+// ShingleSize tokens or more are chained, in order of their A then B
+// start, when the tokens between a chain and the next run align with at
+// most MaxGap edits besides one block of up to [MaxInsert] tokens present
+// on one side only (such a block only after MinWords matched tokens), and
+// the chain keeps the identity floor. Each chain is then extended at both
+// ends by an X-drop alignment in a band of MaxGap diagonals, scoring +1
+// per matched token and -2 per substituted, inserted or deleted one, so
+// that it goes on only through text with more than two tokens in three
+// matched and ends on a matched token; extended chains that an edit kept
+// apart are joined by the same rule as a gap. A passage must hold at least
+// MinWords matched tokens and reach MinIdentity; its counts
+// ([Passage.Matched], Substituted, Inserted, Deleted) are those of an
+// alignment with the fewest edits of each gap. The exact passages remain
+// candidates, so every run of MinWords equal tokens is reported, inside an
+// aligned passage or on its own, and covered passages are removed as
+// above. Inside one document the copies still never overlap.
 //
 // # Goroutine safety and buffers
 //

@@ -2,6 +2,7 @@ package passage_test
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/neardup/neardup/normalize"
 	"github.com/neardup/neardup/passage"
@@ -103,4 +104,20 @@ func ExampleParams_Validate() {
 	// Output:
 	// <nil>
 	// passage: invalid parameters: MinWords 3 must be 0 or at least 5
+}
+
+func ExampleAppendShingles() {
+	// A program that keeps only the 32-bit token hashes of a document
+	// builds its Doc again from them.
+	a, _ := newDoc("Le gouvernement a présenté mercredi son projet de loi sur la réforme des retraites devant le conseil des ministres.")
+	tokens := slices.Clone(a.Tokens)
+	b := passage.Doc{Tokens: tokens, Shingles: passage.AppendShingles(nil, tokens)}
+	a.Shingles = passage.AppendShingles(nil, a.Tokens) // the same shingles on both sides
+	var f passage.Finder
+	seeds := f.AppendSeeds(nil, f.Params.AppendFingerprints(nil, a), f.Params.AppendFingerprints(nil, b))
+	for _, p := range f.Align(nil, a, b, seeds) {
+		fmt.Println(p.A, p.B, p.Identity())
+	}
+	// Output:
+	// {0 19} {0 19} 1
 }
