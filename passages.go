@@ -73,23 +73,28 @@ func (pd *passDoc) doc(sh *[]uint64) passage.Doc {
 	return passage.Doc{Tokens: pd.tokens, Shingles: *sh}
 }
 
-// holding appends, as fingerprints in position order, the shingle
-// positions of d whose hash is one of those of fps (a few). Joined with
-// fps they give the seeds that the document's own fingerprints would,
-// plus the other positions of the same shingles, without selecting its
-// fingerprints.
-func holding(d passage.Doc, fps []passage.Fingerprint, dst []passage.Fingerprint) []passage.Fingerprint {
-	var mask uint64 // a one-word Bloom filter of the hashes
+// holding appends, as fingerprints in position order, the positions of
+// the document of tokens tb where the ShingleSize tokens of a at one of
+// the fingerprints fps (a few, of the document of tokens ta) start, with
+// that fingerprint's hash. Joined with fps they give the seeds that the
+// document's own fingerprints would, plus the other positions of the same
+// shingles, without computing its shingles.
+func holding(ta, tb []uint32, fps []passage.Fingerprint, dst []passage.Fingerprint) []passage.Fingerprint {
+	const k = passage.ShingleSize
+	var mask uint64 // a one-word Bloom filter of the first tokens
 	for _, f := range fps {
-		mask |= 1 << (f.Hash & 63)
+		if int(f.Pos)+k <= len(ta) {
+			mask |= 1 << (ta[f.Pos] & 63)
+		}
 	}
-	for q, h := range d.Shingles {
-		if mask&(1<<(h&63)) == 0 {
+	for q := 0; q+k <= len(tb); q++ {
+		if mask&(1<<(tb[q]&63)) == 0 {
 			continue
 		}
 		for _, f := range fps {
-			if f.Hash == h {
-				dst = append(dst, passage.Fingerprint{Hash: h, Pos: int32(q)})
+			p := int(f.Pos)
+			if p+k <= len(ta) && slices.Equal(ta[p:p+k], tb[q:q+k]) {
+				dst = append(dst, passage.Fingerprint{Hash: f.Hash, Pos: int32(q)})
 				break
 			}
 		}
@@ -102,6 +107,16 @@ func holding(d passage.Doc, fps []passage.Fingerprint, dst []passage.Fingerprint
 func (pd *passDoc) fingerprints(p passage.Params, dst []passage.Fingerprint, sh *[]uint64) []passage.Fingerprint {
 	return p.AppendFingerprints(dst, pd.doc(sh))
 }
+
+// holdingMax is the most shared fingerprints looked for directly in a
+// candidate's tokens (holding); with more, they are joined with its
+// fingerprints.
+const holdingMax = 4
+
+// allAnchorsBelow is the number of fingerprints shared with a candidate
+// (their context tags agreeing) below which all the fingerprints of the
+// two documents are joined for anchors, when aligning through edits.
+const allAnchorsBelow = 16
 
 // docFP is an indexed document sharing the fingerprint fp (an index into
 // the new document's fingerprints).
@@ -238,15 +253,28 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		for _, g := range group {
 			pw.group = append(pw.group, ws.fps[g.fp])
 		}
-		cd := pd.doc(&pw.candSh)
-		pw.other = holding(cd, pw.group, pw.other[:0])
+		// A few shared fingerprints are looked for in the candidate's
+		// tokens; more are joined with its fingerprints, selected again.
+		var cd passage.Doc
+		withFps := len(pw.group) > holdingMax
+		if withFps {
+			cd = pd.doc(&pw.candSh)
+			pw.other = d.opt.Passage.AppendFingerprints(pw.other[:0], cd)
+		} else {
+			cd = passage.Doc{Tokens: pd.tokens} // seeds checked on its tokens
+			pw.other = holding(pw.doc.Tokens, pd.tokens, pw.group, pw.other[:0])
+		}
 		pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], pw.group, pw.other)
-		if d.opt.Passage.MinIdentity < 1 {
+		if d.opt.Passage.MinIdentity < 1 && len(group) < allAnchorsBelow {
 			// Aligning through edits, every shared fingerprint is an
 			// anchor, also those whose context tags an edit nearby
 			// changed: the candidate's fingerprints joined with all of
-			// the document's.
-			pw.other = d.opt.Passage.AppendFingerprints(pw.other[:0], cd)
+			// the document's. A candidate sharing many fingerprints that
+			// passed has anchors enough.
+			if !withFps {
+				cd = pd.doc(&pw.candSh)
+				pw.other = d.opt.Passage.AppendFingerprints(pw.other[:0], cd)
+			}
 			pw.seeds = pw.finder.AppendSeeds(pw.seeds, ws.fps, pw.other)
 		}
 		pw.found = pw.finder.Align(pw.found[:0], pw.doc, cd, pw.seeds)

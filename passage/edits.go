@@ -1,6 +1,7 @@
 package passage
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -222,9 +223,15 @@ func (f *Finder) extendOnce(a, b []uint32, band int, rest bool) (la, lb int, e e
 	score := f.dp[:0]
 	score = slices.Grow(score, (na+1)*w)[:(na+1)*w]
 	f.dp = score
-	for k := range score {
-		score[k] = neg
+	// Rows are cleared as they are reached: an extension through
+	// unrelated text stops after a few rows.
+	clearRow := func(i int) {
+		row := score[i*w : (i+1)*w]
+		for k := range row {
+			row[k] = neg
+		}
 	}
+	clearRow(0)
 	at := func(i, j int) int32 {
 		c := j - i + band
 		if i < 0 || j < 0 || c < 0 || c >= w {
@@ -239,23 +246,36 @@ func (f *Finder) extendOnce(a, b []uint32, band int, rest bool) (la, lb int, e e
 	best, bi, bj := int32(0), 0, 0
 	last := 0
 	for i := 1; i <= na; i++ {
+		clearRow(i)
+		// Cell (i, j) is row[c] with c = j-i+band; (i-1, j) is up[c+1],
+		// (i-1, j-1) up[c] and (i, j-1) row[c-1].
+		row, up := score[i*w:(i+1)*w], score[(i-1)*w:i*w]
+		ai := a[i-1]
 		rowMax := int32(neg)
 		for j := max(0, i-band); j <= min(nb, i+band); j++ {
-			s := at(i-1, j) - editCost
+			c := j - i + band
+			s := int32(neg)
+			if c+1 < w {
+				s = up[c+1] - editCost
+			}
 			if j > 0 {
-				d := at(i-1, j-1)
-				if a[i-1] == b[j-1] {
+				d := up[c]
+				match := ai == b[j-1]
+				if match {
 					d++
 				} else {
 					d -= editCost
 				}
-				s = max(s, d, at(i, j-1)-editCost)
+				s = max(s, d)
+				if c > 0 {
+					s = max(s, row[c-1]-editCost)
+				}
+				if match && s > best {
+					best, bi, bj = s, i, j
+				}
 			}
-			score[i*w+j-i+band] = s
+			row[c] = s
 			rowMax = max(rowMax, s)
-			if s > best && j > 0 && a[i-1] == b[j-1] {
-				best, bi, bj = s, i, j
-			}
 		}
 		last = i
 		if rowMax < best-xDrop {
@@ -359,8 +379,22 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 	// kept apart (two chains meeting at an inserted line, say): in A
 	// order, each joins the last one kept when the tokens between them
 	// align as a gap inside a chain does.
+	//
+	// Chains are extended from the most matched tokens down. A chain of
+	// fewer than g matched tokens lying, on one side, inside a passage
+	// already extended is an echo of a phrase that this passage repeats
+	// elsewhere (another pairing of a repeated phrase), not extended.
+	slices.SortFunc(chains, func(x, y chain) int {
+		if c := cmp.Compare(y.e.m, x.e.m); c != 0 {
+			return c
+		}
+		return cmpRun(run{x.aS, x.aE, x.bS, x.bE}, run{y.aS, y.aE, y.bS, y.bE})
+	})
 	ext := f.ext[:0]
 	for _, c := range chains {
+		if c.e.m < g && echoes(c, ext) {
+			continue
+		}
 		if x, ok := f.extendChain(c, ta, tb, self, g, gap, floor); ok {
 			ext = append(ext, x)
 		}
@@ -381,6 +415,49 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 	}
 	f.ext = ext
 	return cand
+}
+
+// mayReach is a quick test that extending the chain c may gain the need
+// matched tokens it lacks: that many equal tokens lie within 2·need+4
+// tokens of its ends, on its diagonal or a neighbour (one insertion or
+// deletion), the two ends together. A chance match of a few words in
+// unrelated text fails it without an alignment.
+func mayReach(c chain, ta, tb []uint32, need int) bool {
+	win := 2*need + 4
+	best := func(left bool) int {
+		most := 0
+		for shift := -1; shift <= 1; shift++ {
+			n := 0
+			for i := range win {
+				var a, b int
+				if left {
+					a, b = c.aS-1-i, c.bS-1-i+shift
+				} else {
+					a, b = c.aE+i, c.bE+i+shift
+				}
+				if a < 0 || b < 0 || a >= len(ta) || b >= len(tb) {
+					break
+				}
+				if ta[a] == tb[b] {
+					n++
+				}
+			}
+			most = max(most, n)
+		}
+		return most
+	}
+	return best(false)+best(true) >= need
+}
+
+// echoes reports whether c lies, on one side, inside one of the passages
+// ext.
+func echoes(c chain, ext []chain) bool {
+	for _, x := range ext {
+		if (c.aS >= x.aS && c.aE <= x.aE) || (c.bS >= x.bS && c.bE <= x.bE) {
+			return true
+		}
+	}
+	return false
 }
 
 // joinChains returns the chain spanning m and x (x after m) when the tokens
@@ -413,6 +490,9 @@ func (f *Finder) joinChains(m, x chain, ta, tb []uint32, self bool, gap, limit i
 // identity floor. In a repeat (self) the copies never overlap.
 func (f *Finder) extendChain(c chain, ta, tb []uint32, self bool, g, band int, floor float64) (chain, bool) {
 	e := c.e
+	if e.m < g && !mayReach(c, ta, tb, g-e.m) {
+		return chain{}, false
+	}
 	limA := len(ta)
 	if self {
 		limA = c.bS

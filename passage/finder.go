@@ -97,7 +97,10 @@ func (p Params) Repeats(dst []Passage, d Doc) []Passage {
 //
 // Seeds are pairs of shingle positions with equal shingle hashes, usually
 // from [Finder.AppendSeeds] over the fingerprints of a and b; seeds that
-// are out of range or whose hashes differ are ignored. From each seed the
+// are out of range or whose hashes differ are ignored. b's Shingles may be
+// nil: a seed is then kept when the ShingleSize tokens it starts are equal
+// on both sides, and b costs no shingle hashing (a stored document of
+// which only the tokens are kept). From each seed the
 // alignment follows its diagonal token by token, in both directions, to
 // the maximal run of equal token hashes containing it. Because robust
 // winnowing may select different occurrences of a repeated hash in the two
@@ -118,6 +121,10 @@ func (f *Finder) Align(dst []Passage, a, b Doc, seeds []Seed) []Passage {
 	w := g - ShingleSize + 1
 	sa, na := shinglePositions(a)
 	sb, nb := shinglePositions(b)
+	byTokens := len(b.Shingles) == 0 // seeds are checked on b's tokens
+	if byTokens {
+		sb = max(0, nb-ShingleSize+1)
+	}
 	if na < g || nb < g || len(seeds) == 0 {
 		return dst
 	}
@@ -132,8 +139,12 @@ func (f *Finder) Align(dst []Passage, a, b Doc, seeds []Seed) []Passage {
 		if pa < 0 || pa >= sa || pb < 0 || pb >= sb {
 			continue
 		}
-		h := b.Shingles[pb]
-		if a.Shingles[pa] != h {
+		h := a.Shingles[pa]
+		if byTokens {
+			if pa+ShingleSize > na || !slices.Equal(ta[pa:pa+ShingleSize], tb[pb:pb+ShingleSize]) {
+				continue
+			}
+		} else if b.Shingles[pb] != h {
 			continue
 		}
 		hi := min(sa-1, pa+w-1)
