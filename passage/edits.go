@@ -1,7 +1,6 @@
 package passage
 
 import (
-	"cmp"
 	"math"
 	"slices"
 )
@@ -379,22 +378,8 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 	// kept apart (two chains meeting at an inserted line, say): in A
 	// order, each joins the last one kept when the tokens between them
 	// align as a gap inside a chain does.
-	//
-	// Chains are extended from the most matched tokens down. A chain of
-	// fewer than g matched tokens lying, on one side, inside a passage
-	// already extended is an echo of a phrase that this passage repeats
-	// elsewhere (another pairing of a repeated phrase), not extended.
-	slices.SortFunc(chains, func(x, y chain) int {
-		if c := cmp.Compare(y.e.m, x.e.m); c != 0 {
-			return c
-		}
-		return cmpRun(run{x.aS, x.aE, x.bS, x.bE}, run{y.aS, y.aE, y.bS, y.bE})
-	})
 	ext := f.ext[:0]
 	for _, c := range chains {
-		if c.e.m < g && echoes(c, ext) {
-			continue
-		}
 		if x, ok := f.extendChain(c, ta, tb, self, g, gap, floor); ok {
 			ext = append(ext, x)
 		}
@@ -447,17 +432,6 @@ func mayReach(c chain, ta, tb []uint32, need int) bool {
 		return most
 	}
 	return best(false)+best(true) >= need
-}
-
-// echoes reports whether c lies, on one side, inside one of the passages
-// ext.
-func echoes(c chain, ext []chain) bool {
-	for _, x := range ext {
-		if (c.aS >= x.aS && c.aE <= x.aE) || (c.bS >= x.bS && c.bE <= x.bE) {
-			return true
-		}
-	}
-	return false
 }
 
 // joinChains returns the chain spanning m and x (x after m) when the tokens
