@@ -149,14 +149,16 @@ type Options struct {
 	// Passages turns on passage detection: Add and Query also report the
 	// passages of at least Passage.MinWords words that the document shares
 	// with indexed documents, and those repeated inside it, as byte ranges.
-	// Each indexed document then keeps its token hashes, shingle hashes,
-	// token offsets and passage fingerprints (about 25 bytes per token).
-	// Passage detection requires ShingleSize to be passage.ShingleSize (5).
+	// Each indexed document then keeps its 32-bit token hashes and token
+	// offsets (about 6 bytes per token) and about one fingerprint posting
+	// per 3.5 tokens (16 bytes each). Passage detection requires
+	// ShingleSize to be passage.ShingleSize (5).
 	Passages bool
 
 	// Passage configures passage detection; the zero value finds every
-	// shared run of at least 10 words and bridges insertions of up to 8
-	// words (see package passage).
+	// shared run of at least 10 words and aligns copies through edits,
+	// reporting passages of identity 0.8 or more (see package passage;
+	// MinIdentity 1 gives exact passages only).
 	Passage passage.Params
 
 	// BoilerplateDF is the number of indexed documents that most of a
