@@ -510,3 +510,27 @@ func TestChancePassages(t *testing.T) {
 		t.Errorf("alignment through edits reports %.3f chance passages per 1000 pairs, exact passages %.3f", edits, exact)
 	}
 }
+
+// BenchmarkEditedCopies reports the shares of TestEditedCopies for each
+// word edit rate (one seed, 180 copies), on ../shared/eval-dev when
+// present, else on the seed articles; its time is that of generating and
+// scoring the cases, detectors included:
+//
+//	go test -run XXX -bench EditedCopies -benchtime 1x .
+func BenchmarkEditedCopies(b *testing.B) {
+	texts := evalBaseTexts(b)
+	if texts == nil {
+		texts = seedTexts(b)
+	}
+	for _, rate := range editRates {
+		b.Run(fmt.Sprintf("edits=%.0f%%", 100*rate), func(b *testing.B) {
+			var s editScore
+			for b.Loop() {
+				s = runEditCases(b, texts, Options{Passages: true}, rate, 60, 1)
+			}
+			b.ReportMetric(s.recall(), "found")
+			b.ReportMetric(s.fragmentsPerCopy(), "passages/copy")
+			b.ReportMetric(100*s.outsideShare(), "%outside")
+		})
+	}
+}
