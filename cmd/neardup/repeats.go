@@ -17,6 +17,7 @@ func runRepeats(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("repeats", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	minWords := fs.Int("min-words", 0, "shortest repeat reported, in words (0: 10)")
+	minIdentity := fs.Float64("min-identity", 0, "lowest word identity of a repeat aligned through edits (0: 0.8; 1: exact repeats only)")
 	width := fs.Int("excerpt", 60, "characters of excerpt shown at each end of a repeat")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: neardup repeats [flags] FILE\n\n"+
@@ -38,7 +39,7 @@ func runRepeats(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "neardup repeats:", err)
 		return 2
 	}
-	reps, err := neardup.Repeats(text, neardup.Options{Passage: passage.Params{MinWords: *minWords}})
+	reps, err := neardup.Repeats(text, neardup.Options{Passage: passage.Params{MinWords: *minWords, MinIdentity: *minIdentity}})
 	if err != nil {
 		fmt.Fprintln(stderr, "neardup repeats:", err)
 		return 2
@@ -48,7 +49,12 @@ func runRepeats(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	for i, r := range reps {
-		fmt.Fprintf(stdout, "repeat %d: %d words\n", i+1, r.Words)
+		fmt.Fprintf(stdout, "repeat %d: %d words", i+1, r.Words)
+		if r.Identity < 1 {
+			// The later copy's edits against the first.
+			fmt.Fprintf(stdout, ", identity %.3f (%d substituted, %d inserted, %d deleted)", r.Identity, r.Substituted, r.Inserted, r.Deleted)
+		}
+		fmt.Fprintln(stdout)
 		fmt.Fprintf(stdout, "  first  [%d, %d): %s\n", r.OtherStart, r.OtherEnd, excerpt(text[r.OtherStart:r.OtherEnd], *width))
 		fmt.Fprintf(stdout, "  again  [%d, %d): %s\n", r.Start, r.End, excerpt(text[r.Start:r.End], *width))
 	}
