@@ -114,6 +114,9 @@ func FuzzAlign(f *testing.F) {
 		if junk || capBinds(fa, fb) {
 			return
 		}
+		if byTok := fd.Align(nil, da, Doc{Tokens: db.Tokens}, seeds); !slices.Equal(byTok, got) {
+			t.Fatalf("b without shingles gives %+v, with %+v", byTok, got)
+		}
 		if !slices.Equal(got, all) {
 			t.Fatalf("fingerprint seeds give %+v, all seeds %+v", got, all)
 		}
@@ -183,6 +186,11 @@ func FuzzAlignEdits(f *testing.F) {
 			got := fd.Align(nil, da, db, s)
 			checkValid(t, got, a, b, p.minWords(), false)
 			checkEdits(t, got, p)
+			// Without b's shingles, seeds are checked on its tokens: the
+			// same passages.
+			if byTok := fd.Align(nil, da, Doc{Tokens: db.Tokens}, s); !slices.Equal(byTok, got) {
+				t.Fatalf("b without shingles gives %+v, with %+v", byTok, got)
+			}
 		}
 		all := fd.Align(nil, da, db, bruteSeeds(da, db))
 		checkCovered(t, all, bruteRuns(a, b, p.minWords()), false)
