@@ -29,7 +29,9 @@ type Passage struct {
 	Words int
 	// Identity is the share of matched words in the word alignment of the
 	// two copies (see passage.Passage.Identity): 1 for an exact copy, at
-	// least Options.Passage.MinIdentity (default 0.8) otherwise.
+	// least Options.Passage.MinIdentity (default 0.8) for one aligned
+	// through edits. Exact passages (MinIdentity 1) may bridge up to
+	// Passage.MaxGap words and then have a lower identity.
 	Identity float64
 	// Matched, Substituted, Inserted and Deleted count the words of that
 	// alignment: words equal in both copies, words of the other copy

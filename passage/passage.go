@@ -126,8 +126,8 @@ type Params struct {
 	// maximal run.
 	MaxGap int
 
-	// MinIdentity is the lowest [Passage.Identity] of a reported passage.
-	// Below 1, passages are aligned through edits: runs of equal tokens
+	// MinIdentity, below 1, is the lowest [Passage.Identity] of a
+	// reported passage, and passages are aligned through edits: runs of equal tokens
 	// (from ShingleSize tokens on) are chained when the tokens between
 	// them align with at most MaxGap edits besides one block of up to
 	// [MaxInsert] tokens present in one copy only, and each chain is
@@ -136,7 +136,8 @@ type Params struct {
 	// passage must still hold at least MinWords matched tokens. Every run
 	// of MinWords equal tokens is reported, inside such a passage or on
 	// its own. Zero means DefaultMinIdentity; 1 (or more) gives exact
-	// passages: maximal runs of equal tokens bridged by MaxGap only. It
+	// passages: maximal runs of equal tokens bridged by MaxGap only (whose
+	// identity is below 1 when they bridge a gap). It
 	// must lie in [0, 1] (values above 1 are treated as 1, negative ones
 	// as 0, NaN as 1).
 	MinIdentity float64
