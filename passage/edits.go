@@ -36,6 +36,23 @@ const (
 
 	// extendWindow is the number of tokens an extension examines at once.
 	extendWindow = 64
+
+	// shortOccurrences is the number of nearest earlier occurrences of a
+	// shingle from which Repeats keeps runs shorter than MinWords as
+	// anchors.
+	shortOccurrences = 4
+
+	// shortBudget is the number of tokens per short chain extended (see
+	// chainEdits).
+	shortBudget = 8
+
+	// maxWindows bounds the windows of one extension (see extend).
+	maxWindows = 2
+
+	// maxActive bounds the chains a run may extend, and maxAligned the
+	// gaps aligned per run (see chainEdits).
+	maxActive  = 64
+	maxAligned = 8
 )
 
 // edits counts the alignment operations of a passage or of part of one.
@@ -177,11 +194,14 @@ func (f *Finder) alignGap(a, b []uint32, maxGap int) edits {
 // numbers of tokens of a and b its best-scoring end covers, which is 0, 0
 // or the end of a matched token, with the operations. A positive-score
 // extension of up to extendWindow tokens is examined at a time and
-// continued from its best end while it keeps improving. With left set it
+// continued from its best end while it keeps improving, up to maxWindows
+// windows: beyond the last anchor of a chain a copy rarely goes on that
+// far without another, and on text of few distinct words an unbounded
+// extension from every chain would cost the square of its length. With left set it
 // extends towards the starts of a and b instead: it aligns their ends
 // backwards.
 func (f *Finder) extend(a, b []uint32, band int, left bool) (la, lb int, e edits) {
-	for {
+	for range maxWindows {
 		na, nb := min(len(a)-la, extendWindow), min(len(b)-lb, extendWindow)
 		var wa, wb []uint32
 		if left {
@@ -207,6 +227,7 @@ func (f *Finder) extend(a, b []uint32, band int, left bool) (la, lb int, e edits
 			return la, lb, e
 		}
 	}
+	return la, lb, e
 }
 
 // extendOnce is one window of extend, over all of a and b; rest says that
@@ -338,16 +359,28 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 		var bestE edits
 		k := 0
 		for _, ci := range active {
-			c := &chains[ci]
-			if c.aE+limit < r.aS {
-				continue // no later run can reach it
+			if chains[ci].aE+limit >= r.aS { // else no later run can reach it
+				active[k] = ci
+				k++
 			}
-			active[k] = ci
-			k++
+		}
+		active = active[:k]
+		// On text of few distinct words runs abound on many diagonals:
+		// only the maxActive chains that ended last are kept, and at most
+		// maxAligned gaps are aligned per run, the newest chains first,
+		// so that the work stays linear in the runs.
+		if len(active) > maxActive {
+			active = append(active[:0], active[len(active)-maxActive:]...)
+		}
+		aligned := 0
+		for q := len(active) - 1; q >= 0 && aligned < maxAligned; q-- {
+			ci := active[q]
+			c := &chains[ci]
 			gA, gB, o, ok := c.gapsTo(r, self)
 			if !ok || gA > limit || gB > limit {
 				continue
 			}
+			aligned++
 			ge := f.alignGap(ta[c.aE:c.aE+gA], tb[c.bE:c.bE+gB], gap)
 			if !bridges(ge, c.e, gap, g) {
 				continue
@@ -362,7 +395,6 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 				best, bestCost, bestE = ci, cost, ne
 			}
 		}
-		active = active[:k]
 		if best >= 0 {
 			c := &chains[best]
 			c.e = bestE
@@ -378,8 +410,20 @@ func (f *Finder) chainEdits(cand []Passage, runs []run, ta, tb []uint32, self bo
 	// kept apart (two chains meeting at an inserted line, say): in A
 	// order, each joins the last one kept when the tokens between them
 	// align as a gap inside a chain does.
+	//
+	// Chains shorter than g are extended within a budget proportional to
+	// the text (one per shortBudget tokens, and 64 more): on ordinary text
+	// they are far fewer, and text of few distinct words, where every
+	// short phrase recurs, cannot make the alignment quadratic.
+	budget := 64 + len(ta)/shortBudget
 	ext := f.ext[:0]
 	for _, c := range chains {
+		if c.e.m < g {
+			if budget == 0 {
+				continue
+			}
+			budget--
+		}
 		if x, ok := f.extendChain(c, ta, tb, self, g, gap, floor); ok {
 			ext = append(ext, x)
 		}

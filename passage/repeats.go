@@ -52,7 +52,14 @@ func (f *Finder) Repeats(dst []Passage, d Doc) []Passage {
 				s--
 			}
 			lastEnd[dd] = max(e, j+1)
-			if r, ok := selfRun(s, e, dd, anchor); ok {
+			// A run shorter than MinWords is an anchor only from the
+			// nearest few occurrences: text of few distinct words repeats
+			// every short phrase at many distances.
+			min := g
+			if seen <= shortOccurrences {
+				min = anchor
+			}
+			if r, ok := selfRun(s, e, dd, min); ok {
 				runs = append(runs, r)
 			}
 		}
