@@ -34,6 +34,7 @@ func (f *Finder) Repeats(dst []Passage, d Doc) []Passage {
 	f.lastEnd = lastEnd
 
 	runs := f.runs[:0]
+	short := 0 // runs shorter than MinWords kept
 	for i := 1; i < ns; i++ {
 		seen := 0
 		for j := int(prev[i]); j >= 0 && seen < MaxOccurrences; j = int(prev[j]) {
@@ -56,11 +57,14 @@ func (f *Finder) Repeats(dst []Passage, d Doc) []Passage {
 			// nearest few occurrences: text of few distinct words repeats
 			// every short phrase at many distances.
 			min := g
-			if seen <= shortOccurrences {
+			if seen <= shortOccurrences && short < ns {
 				min = anchor
 			}
 			if r, ok := selfRun(s, e, dd, min); ok {
 				runs = append(runs, r)
+				if r.aE-r.aS < g {
+					short++ // at most one short anchor per position on average
+				}
 			}
 		}
 	}
