@@ -43,10 +43,16 @@ type serveConfig struct {
 	snapEvery    time.Duration
 }
 
+// serveMaxWords is serve's default -max-words: a hundred times a long
+// article, and about a tenth of a second of work on the worst text.
+const serveMaxWords = 100_000
+
 func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	c := serveConfig{ix: indexFlags{Threshold: neardup.DefaultThreshold, Exact: true, Passages: true}}
+	// A service bounds the work of one request: an article of more than
+	// serveMaxWords words is refused (413), unless -max-words says otherwise.
+	c := serveConfig{ix: indexFlags{Threshold: neardup.DefaultThreshold, Exact: true, Passages: true, MaxWords: serveMaxWords}}
 	c.ix.register(fs)
 	fs.BoolVar(&c.ix.Passages, "passages", true, "report the passages each document shares with the documents held")
 	fs.StringVar(&c.dir, "dir", "", "directory of the index and the article texts (created if missing; required)")

@@ -241,6 +241,12 @@ func TestServeFlags(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, errs, c.want)
 		}
 	}
+	// Serve's default word limit: one word more is a 413 that names it.
+	p := startServe(t, "-dir", t.TempDir())
+	code, body, err := postJSON(http.DefaultClient, p.url, map[string]string{"id": "long", "text": strings.Repeat("mot ", serveMaxWords+1)})
+	if err != nil || code != 413 || !strings.Contains(string(body), "100001 words, more than 100000") {
+		t.Errorf("an article over the default -max-words: %d %s %v", code, body, err)
+	}
 	// A directory in use by another process is refused.
 	dir := t.TempDir()
 	startServe(t, "-dir", dir)
