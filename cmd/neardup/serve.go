@@ -44,7 +44,7 @@ type serveConfig struct {
 }
 
 // serveMaxWords is serve's default -max-words: a hundred times a long
-// article, and about a tenth of a second of work on the worst text.
+// article, and a few tenths of a second of work on the worst text.
 const serveMaxWords = 100_000
 
 func runServe(args []string, stdout, stderr io.Writer) int {
