@@ -10,7 +10,6 @@ import "encoding/binary"
 type tokenOffsets struct {
 	b     []byte
 	marks []offsetMark
-	n     int // tokens
 }
 
 // offsetMark locates token k·offsetStride: its encoding starts at b[at],
@@ -22,16 +21,13 @@ const offsetStride = 32
 // newTokenOffsets packs n tokens whose start and end byte offsets span
 // returns. Offsets must not decrease and must fit in a uint32.
 func newTokenOffsets(n int, span func(i int) (start, end int)) tokenOffsets {
-	var o tokenOffsets
-	size := 0
-	prev := 0
+	size, prev := 0, 0
 	for i := range n {
 		s, e := span(i)
 		size += uvarintLen(uint64(s-prev)) + uvarintLen(uint64(e-s))
 		prev = e
 	}
-	o.b = make([]byte, 0, size)
-	o.marks = make([]offsetMark, 0, (n+offsetStride-1)/offsetStride)
+	o := tokenOffsets{b: make([]byte, 0, size), marks: make([]offsetMark, 0, (n+offsetStride-1)/offsetStride)}
 	prev = 0
 	for i := range n {
 		if i%offsetStride == 0 {
@@ -42,7 +38,6 @@ func newTokenOffsets(n int, span func(i int) (start, end int)) tokenOffsets {
 		o.b = binary.AppendUvarint(o.b, uint64(e-s))
 		prev = e
 	}
-	o.n = n
 	return o
 }
 
@@ -85,18 +80,23 @@ func (o *tokenOffsets) memoryBytes() int { return cap(o.b) + 8*cap(o.marks) }
 // packedOffsets returns the tokenOffsets of nt tokens encoded in enc (a
 // valid encoding, as a saved record holds it), with enc copied.
 func packedOffsets(enc []byte, nt int) tokenOffsets {
-	o := tokenOffsets{b: append([]byte(nil), enc...), n: nt}
-	o.marks = make([]offsetMark, 0, (nt+offsetStride-1)/offsetStride)
+	b := append([]byte(nil), enc...)
+	return tokenOffsets{b: b, marks: markOffsets(b, nt)}
+}
+
+// markOffsets returns the marks of the n tokens encoded in b.
+func markOffsets(b []byte, n int) []offsetMark {
+	marks := make([]offsetMark, 0, (n+offsetStride-1)/offsetStride)
 	at, prev := 0, uint64(0)
-	for i := range nt {
+	for i := range n {
 		if i%offsetStride == 0 {
-			o.marks = append(o.marks, offsetMark{uint32(at), uint32(prev)})
+			marks = append(marks, offsetMark{uint32(at), uint32(prev)})
 		}
-		gap, w := binary.Uvarint(o.b[at:])
+		gap, w := binary.Uvarint(b[at:])
 		at += w
-		l, w := binary.Uvarint(o.b[at:])
+		l, w := binary.Uvarint(b[at:])
 		at += w
 		prev += gap + l
 	}
-	return o
+	return marks
 }

@@ -255,29 +255,27 @@ func (d *Detector) passagesLocked(ws *workspace, id string, self uint32) []Passa
 		for _, g := range group {
 			pw.group = append(pw.group, ws.fps[g.fp])
 		}
-		// A few shared fingerprints are looked for in the candidate's
-		// tokens; more are joined with its fingerprints, selected again.
-		var cd passage.Doc
-		withFps := len(pw.group) > holdingMax
-		if withFps {
-			cd = pd.doc(&pw.candSh)
-			pw.other = d.opt.Passage.AppendFingerprints(pw.other[:0], cd)
-		} else {
-			cd = passage.Doc{Tokens: pd.tokens} // seeds checked on its tokens
-			pw.other = holding(pw.doc.Tokens, pd.tokens, pw.group, pw.other[:0])
-		}
-		pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], pw.group, pw.other)
-		if d.opt.Passage.MinIdentity < 1 && len(group) < allAnchorsBelow {
+		cd := passage.Doc{Tokens: pd.tokens} // seeds checked on its tokens
+		switch {
+		case d.opt.Passage.MinIdentity < 1 && len(group) < allAnchorsBelow:
 			// Aligning through edits, every shared fingerprint is an
 			// anchor, also those whose context tags an edit nearby
 			// changed: the candidate's fingerprints joined with all of
-			// the document's. A candidate sharing many fingerprints that
-			// passed has anchors enough.
-			if !withFps {
-				cd = pd.doc(&pw.candSh)
-				pw.other = d.opt.Passage.AppendFingerprints(pw.other[:0], cd)
-			}
-			pw.seeds = pw.finder.AppendSeeds(pw.seeds, ws.fps, pw.other)
+			// the document's (the group among them). A candidate sharing
+			// many fingerprints that passed has anchors enough.
+			cd = pd.doc(&pw.candSh)
+			pw.other = d.opt.Passage.AppendFingerprints(pw.other[:0], cd)
+			pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], ws.fps, pw.other)
+		case len(pw.group) > holdingMax:
+			// More shared fingerprints are joined with the candidate's,
+			// selected again.
+			cd = pd.doc(&pw.candSh)
+			pw.other = d.opt.Passage.AppendFingerprints(pw.other[:0], cd)
+			pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], pw.group, pw.other)
+		default:
+			// A few are looked for in its tokens.
+			pw.other = holding(pw.doc.Tokens, pd.tokens, pw.group, pw.other[:0])
+			pw.seeds = pw.finder.AppendSeeds(pw.seeds[:0], pw.group, pw.other)
 		}
 		pw.found = pw.finder.Align(pw.found[:0], pw.doc, cd, pw.seeds)
 		for _, p := range pw.found {
@@ -348,7 +346,6 @@ type RepeatFinder struct {
 	opt       Options
 	toks      normalize.Tokens
 	tokHashes []uint64
-	shingles  []uint64
 	pass      passWork
 }
 
@@ -369,7 +366,6 @@ func (f *RepeatFinder) Reset(opt Options) error {
 func (f *RepeatFinder) Find(dst []Passage, text []byte) []Passage {
 	normalize.Tokenize(&f.toks, text, f.opt.Normalize)
 	f.tokHashes = shingle.AppendTokenHashes(f.tokHashes[:0], &f.toks)
-	f.shingles = shingle.AppendWordsFromTokens(f.shingles[:0], f.tokHashes, passage.ShingleSize)
 	f.pass.prepare(f.opt.Passage, f.tokHashes)
 	for _, p := range f.pass.repeats {
 		s, e := f.toks.Span(p.B.Start, p.B.End)

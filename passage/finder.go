@@ -236,52 +236,49 @@ func (f *Finder) exactChains(cand []Passage, runs []run, ta, tb []uint32, self b
 		}
 		return cand
 	}
-	{
-		chains := f.chains[:0]
-		active := f.active[:0]
-		for _, r := range runs {
-			if r.aE-r.aS < minLen {
+	chains := f.chains[:0]
+	active := f.active[:0]
+	for _, r := range runs {
+		if r.aE-r.aS < minLen {
+			continue
+		}
+		best, bestCost, bestO := -1, 0, 0
+		k := 0
+		for _, ci := range active {
+			c := &chains[ci]
+			if c.aE+gap < r.aS {
+				continue // no later run can reach it
+			}
+			active[k] = ci
+			k++
+			gA, gB, o, ok := c.gapsTo(r, self)
+			if !ok || gA > gap || gB > gap {
 				continue
 			}
-			best, bestCost := -1, 0
-			k := 0
-			for _, ci := range active {
-				c := &chains[ci]
-				if c.aE+gap < r.aS {
-					continue // no later run can reach it
-				}
-				active[k] = ci
-				k++
-				gA, gB, o, ok := c.gapsTo(r, self)
-				if !ok || gA > gap || gB > gap {
-					continue
-				}
-				if !sameText(r.aE-c.aS, r.bE-c.bS, c.shared+shingles(r.aE-r.aS-o)) {
-					continue
-				}
-				if cost := gA + gB; best < 0 || cost < bestCost {
-					best, bestCost = ci, cost
-				}
-			}
-			active = active[:k]
-			if best >= 0 {
-				c := &chains[best]
-				o := max(0, c.aE-r.aS, c.bE-r.bS)
-				c.shared += shingles(r.aE - r.aS - o)
-				c.e.add(f.alignGap(ta[c.aE:r.aS+o], tb[c.bE:r.bS+o], gap))
-				c.e.m += r.aE - r.aS - o
-				c.aE, c.bE, c.tA, c.tB = r.aE, r.bE, r.aS, r.bS
+			if !sameText(r.aE-c.aS, r.bE-c.bS, c.shared+shingles(r.aE-r.aS-o)) {
 				continue
 			}
-			active = append(active, len(chains))
-			chains = append(chains, chain{aS: r.aS, aE: r.aE, bS: r.bS, bE: r.bE, tA: r.aS, tB: r.bS,
-				shared: shingles(r.aE - r.aS), e: edits{m: r.aE - r.aS}})
+			if cost := gA + gB; best < 0 || cost < bestCost {
+				best, bestCost, bestO = ci, cost, o
+			}
 		}
-		for _, c := range chains {
-			cand = append(cand, withEdits(c.aS, c.aE, c.bS, c.bE, c.e))
+		active = active[:k]
+		if best >= 0 {
+			c, o := &chains[best], bestO
+			c.shared += shingles(r.aE - r.aS - o)
+			c.e.add(f.alignGap(ta[c.aE:r.aS+o], tb[c.bE:r.bS+o], gap))
+			c.e.m += r.aE - r.aS - o
+			c.aE, c.bE, c.tA, c.tB = r.aE, r.bE, r.aS, r.bS
+			continue
 		}
-		f.chains, f.active = chains, active
+		active = append(active, len(chains))
+		chains = append(chains, chain{aS: r.aS, aE: r.aE, bS: r.bS, bE: r.bE, tA: r.aS, tB: r.bS,
+			shared: shingles(r.aE - r.aS), e: edits{m: r.aE - r.aS}})
 	}
+	for _, c := range chains {
+		cand = append(cand, withEdits(c.aS, c.aE, c.bS, c.bE, c.e))
+	}
+	f.chains, f.active = chains, active
 	return cand
 }
 

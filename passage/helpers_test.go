@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/neardup/neardup/internal/mix"
 )
 
 // mkDoc builds a Doc from token hashes with the shingle definition of the
@@ -27,14 +29,7 @@ func mkDoc(toks []uint32) Doc {
 	return d
 }
 
-func fmix(h uint64) uint64 {
-	h ^= h >> 33
-	h *= 0xff51afd7ed558ccd
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	h ^= h >> 33
-	return h
-}
+func fmix(h uint64) uint64 { return mix.Murmur64(h) }
 
 // ids gives n fresh token ids starting at *next, so that texts built from
 // different calls share no token.

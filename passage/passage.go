@@ -211,14 +211,14 @@ func AppendShingles(dst []uint64, tokens []uint32) []uint64 {
 	case n < ShingleSize:
 		var t [ShingleSize]uint32
 		copy(t[:], tokens)
-		return append(dst, shingleHash(t[0], t[1], t[2], t[3], t[4])^uint64(n))
+		return append(dst, shingleOf(tokenPair(t[0], t[1]), tokenPair(t[2], t[3]), t[4])^uint64(n))
 	}
 	// Each shingle mixes the hashes of its first two token pairs, each
 	// computed once, with its fifth token.
-	pair := func(i int) uint64 { return fmix64(uint64(tokens[i])<<32 | uint64(tokens[i+1])) }
+	pair := func(i int) uint64 { return tokenPair(tokens[i], tokens[i+1]) }
 	p0, p1, p2 := pair(0), pair(1), pair(2)
 	for i := 0; i+ShingleSize <= n; i++ {
-		dst = append(dst, fmix64(p0^bits.RotateLeft64(p2, 31)^uint64(tokens[i+4])*0x9e3779b97f4a7c15))
+		dst = append(dst, shingleOf(p0, p2, tokens[i+4]))
 		if i+ShingleSize < n {
 			p0, p1, p2 = p1, p2, pair(i+3)
 		}
@@ -226,12 +226,11 @@ func AppendShingles(dst []uint64, tokens []uint32) []uint64 {
 	return dst
 }
 
-// shingleHash mixes the five token hashes of a shingle as AppendShingles
-// does.
-func shingleHash(a, b, c, d, e uint32) uint64 {
-	p0 := fmix64(uint64(a)<<32 | uint64(b))
-	p2 := fmix64(uint64(c)<<32 | uint64(d))
-	return fmix64(p0 ^ bits.RotateLeft64(p2, 31) ^ uint64(e)*0x9e3779b97f4a7c15)
-}
+// tokenPair hashes two consecutive token hashes.
+func tokenPair(a, b uint32) uint64 { return mix.Murmur64(uint64(a)<<32 | uint64(b)) }
 
-func fmix64(k uint64) uint64 { return mix.Murmur64(k) }
+// shingleOf is the hash of the shingle whose first and second token pairs
+// hash to p0 and p2 and whose fifth token is e.
+func shingleOf(p0, p2 uint64, e uint32) uint64 {
+	return mix.Murmur64(p0 ^ bits.RotateLeft64(p2, 31) ^ uint64(e)*0x9e3779b97f4a7c15)
+}
