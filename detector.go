@@ -77,15 +77,15 @@ type Detector struct {
 	maxDF uint64
 	pool  sync.Pool // *workspace
 
-	mu      sync.RWMutex
-	closed  bool
-	store   *diskStore // with Open
-	lsh     *index.LSH
-	sims    *simhash.Index // with MaxHamming
-	fpIndex index.Postings // passage fingerprints -> documents, when fpOn
-	// fpScratch is addFingerprints' scratch space, under mu.
-	legacyPass bool // Open is reading records of passage format 1
-
+	mu         sync.RWMutex
+	closed     bool
+	store      *diskStore // with Open
+	lsh        *index.LSH
+	sims       *simhash.Index // with MaxHamming
+	fpIndex    index.Postings // passage fingerprints -> documents, when fpOn
+	legacyPass bool           // Open is reading records of passage format 1
+	// fpScratch is the scratch space of addFingerprints and removeLocked,
+	// under mu.
 	fpScratch struct {
 		keys     []uint64
 		tags     []uint32
@@ -138,9 +138,7 @@ func New(opt Options) (*Detector, error) {
 		}
 	}
 	d.pool.New = func() any {
-		s := newSigner(opt)
-		s.maxWords = opt.MaxWords
-		return &workspace{signer: s, cand: roaring.New(), cand2: roaring.New()}
+		return &workspace{signer: newLimitedSigner(opt), cand: roaring.New(), cand2: roaring.New()}
 	}
 	return d, nil
 }

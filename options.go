@@ -102,9 +102,12 @@ type Options struct {
 	// AddSigned, AddSignedIf, QuerySigned and SignEntry return ErrTooLarge
 	// for a longer document and index nothing, and Query reports no match
 	// for it. A text longer than 64 bytes per allowed word is refused
-	// without being tokenized; a shorter one over the limit costs its
-	// tokens (about 32 bytes per word) while it is counted. So the memory
-	// one document takes is bounded by the limit, not by the input. 0
+	// without being tokenized, and so is one that could hold more words
+	// than the limit and does (words counted as the runs between spaces
+	// that hold an ASCII letter or digit, one pass without allocation); a
+	// text refused after tokenizing has at most a few tokens per allowed
+	// word. So the memory one document takes is bounded by the limit, not
+	// by the input. 0
 	// means DefaultMaxWords; a negative value sets no limit. A Signer has
 	// no limit.
 	MaxWords int

@@ -39,7 +39,7 @@ type Signer struct {
 	dedup     shingle.Deduper
 	sketch    Sketch
 	maxWords  int // when positive, longer texts are refused (see tooLarge)
-	tooLarge  int // words of the last text when over maxWords, -1 when refused by its length
+	tooLarge  int // words (or tokens) of the last text when over maxWords, -1 when refused by its length
 }
 
 // NewSigner returns a Signer for the given options (the zero Options are
@@ -54,6 +54,14 @@ func NewSigner(opt Options) (*Signer, error) {
 
 func newSigner(opt Options) *Signer {
 	return &Signer{opt: opt, mh: minhash.Params{K: opt.K}}
+}
+
+// newLimitedSigner is newSigner refusing texts over opt.MaxWords, for
+// the Detector and the Stage.
+func newLimitedSigner(opt Options) *Signer {
+	s := newSigner(opt)
+	s.maxWords = opt.MaxWords
+	return s
 }
 
 // Sign computes the sketch of text. Invalid UTF-8 is tolerated (each invalid
@@ -74,7 +82,7 @@ func (s *Signer) SignString(text string) *Sketch {
 // tokenize normalizes text and computes its token hashes and positional
 // word shingles.
 func (s *Signer) tokenize(text []byte) {
-	if s.refuse(len(text)) {
+	if refuse(s, text) {
 		return
 	}
 	normalize.Tokenize(&s.toks, text, s.opt.Normalize)
@@ -82,24 +90,58 @@ func (s *Signer) tokenize(text []byte) {
 }
 
 func (s *Signer) tokenizeString(text string) {
-	if s.refuse(len(text)) {
+	if refuse(s, text) {
 		return
 	}
 	normalize.TokenizeString(&s.toks, text, s.opt.Normalize)
 	s.shingle()
 }
 
-// refuse resets the Signer to an empty text and reports true when a text
-// of n bytes is too long to be read under maxWords.
-func (s *Signer) refuse(n int) bool {
+// refuse resets s to an empty text and reports true when text is too
+// large to be tokenized under s.maxWords: longer than bytesPerWord bytes
+// per allowed word, or holding more than maxWords words (runs of bytes
+// between spaces with an ASCII letter or digit, fewer than its tokens).
+// Counting them is one pass without allocation, made only for a text long
+// enough to hold more than maxWords words, so that a text refused after
+// tokenizing has at most a few tokens per allowed word.
+func refuse[T ~string | ~[]byte](s *Signer, text T) bool {
 	s.tooLarge = 0
-	if s.maxWords <= 0 || uint64(n) <= bytesPerWord*uint64(s.maxWords) {
+	n := len(text)
+	if s.maxWords <= 0 || n/2 < s.maxWords {
 		return false
 	}
-	s.tooLarge = -1
+	if uint64(n) > bytesPerWord*uint64(s.maxWords) {
+		s.tooLarge = -1
+	} else if w := words(text); w > s.maxWords {
+		s.tooLarge = w
+	} else {
+		return false
+	}
 	normalize.Tokenize(&s.toks, nil, s.opt.Normalize)
 	s.shingle()
 	return true
+}
+
+// words counts the space-separated runs of text that hold an ASCII letter
+// or digit.
+func words[T ~string | ~[]byte](text T) int {
+	n, in, alnum := 0, false, false
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r':
+			if in && alnum {
+				n++
+			}
+			in, alnum = false, false
+		default:
+			in = true
+			alnum = alnum || (c|0x20 >= 'a' && c|0x20 <= 'z') || (c >= '0' && c <= '9')
+		}
+	}
+	if in && alnum {
+		n++
+	}
+	return n
 }
 
 // sizeErr returns ErrTooLarge, wrapped with the size, when the last text

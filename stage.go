@@ -42,11 +42,7 @@ func NewStage(s Store) (*Stage, error) {
 		return nil, err
 	}
 	st := &Stage{store: s, opt: opt, lsh: lsh}
-	st.pool.New = func() any {
-		s := newSigner(opt)
-		s.maxWords = opt.MaxWords
-		return &stageWork{signer: s}
-	}
+	st.pool.New = func() any { return &stageWork{signer: newLimitedSigner(opt)} }
 	return st, nil
 }
 

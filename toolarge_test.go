@@ -71,8 +71,9 @@ func TestTooLarge(t *testing.T) {
 }
 
 // TestTooLargeMemory adds, with passages and the default limit, one text
-// of 8 M words in 70 MB (one JSON Lines record of a hostile input): it is
-// refused by its length, without the memory its tokens would take.
+// of 14 M words in 70 MB (one JSON Lines record of a hostile input): it is
+// refused by its length, without the memory its tokens would take; then
+// 8 M words in 32 MB, refused by their count.
 func TestTooLargeMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short")
@@ -91,5 +92,17 @@ func TestTooLargeMemory(t *testing.T) {
 	}
 	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
 		t.Fatalf("refusing a 70 MB text allocated %d bytes", n)
+	}
+	// 8 M short words in 32 MB, within 64 bytes per allowed word: refused
+	// by its count of words, still without tokenizing.
+	short := []byte(strings.Repeat("mot ", 8<<20))
+	runtime.ReadMemStats(&before)
+	_, err = d.Add("short", short)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "8388608 words, more than 1048576") {
+		t.Fatalf("32 MB of short words: %v", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Fatalf("refusing 8 M short words allocated %d bytes", n)
 	}
 }
